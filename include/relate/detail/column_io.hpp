@@ -1,0 +1,186 @@
+#pragma once
+// Binds a field to a statement parameter and reads a result column into a field, through
+// relate::column_type, with the checks that make a bad value a relate::type_error naming the
+// table, the column and the value.
+
+#include <relate/column_type.hpp>
+#include <relate/error.hpp>
+#include <relate/sqlite/statement.hpp>
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace relate::detail {
+
+template <class T>
+struct optional_traits {
+    static constexpr bool is_optional = false;
+    using value_type = T;
+};
+template <class T>
+struct optional_traits<std::optional<T>> {
+    static constexpr bool is_optional = true;
+    using value_type = T;
+};
+
+/// The column type behind a field: T for T and for std::optional<T>.
+template <class F>
+using column_value_t = typename optional_traits<F>::value_type;
+
+template <class F>
+inline constexpr bool is_nullable = optional_traits<F>::is_optional;
+
+template <class V>
+using storage_t = typename column_type<V>::storage;
+
+/// SQLite type name (and so affinity) of a storage type.
+template <class S>
+consteval std::string_view sql_type_name() {
+    if constexpr (std::is_same_v<S, std::int64_t>)
+        return "INTEGER";
+    else if constexpr (std::is_same_v<S, double>)
+        return "REAL";
+    else if constexpr (std::is_same_v<S, std::string>)
+        return "TEXT";
+    else {
+        static_assert(std::is_same_v<S, blob>,
+                      "relate: column_type<T>::storage must be std::int64_t, double, std::string or relate::blob");
+        return "BLOB";
+    }
+}
+
+/// Where a value lives, for messages.
+struct column_context {
+    std::string_view table;
+    std::string_view column;
+};
+
+inline std::string describe_column_value(const sqlite::statement& st, int index) {
+    switch (st.column_type(index)) {
+        case SQLITE_INTEGER: return std::to_string(st.column_int64(index));
+        case SQLITE_FLOAT: return fmt::format("{}", st.column_double(index));
+        case SQLITE_NULL: return "NULL";
+        case SQLITE_BLOB: return fmt::format("a {}-byte BLOB", st.column_blob(index).size());
+        default: {
+            const std::string_view text = st.column_text(index);
+            return fmt::format("'{}'", text.size() > 40 ? std::string(text.substr(0, 40)) + "..." : std::string(text));
+        }
+    }
+}
+
+template <class S>
+void bind_storage(sqlite::statement& st, int index, const S& stored) {
+    if constexpr (std::is_integral_v<S>)
+        st.bind_int64(index, static_cast<std::int64_t>(stored));
+    else if constexpr (std::is_floating_point_v<S>)
+        st.bind_double(index, static_cast<double>(stored));
+    else if constexpr (std::is_convertible_v<const S&, std::string_view>)
+        st.bind_text(index, std::string_view(stored));
+    else
+        st.bind_blob(index, std::span<const std::byte>(stored));
+}
+
+/// Binds one field (NULL for an empty optional).
+template <class F>
+void bind_field(sqlite::statement& st, int index, const F& field, column_context where) {
+    if constexpr (is_nullable<F>) {
+        if (!field) return st.bind_null(index);
+        bind_field(st, index, *field, where);
+    } else {
+        if constexpr (std::is_integral_v<F> && std::is_unsigned_v<F> && sizeof(F) >= sizeof(std::int64_t)) {
+            if (field > static_cast<F>(std::numeric_limits<std::int64_t>::max()))
+                throw type_error(fmt::format("relate: {}.{}: {} does not fit SQLite's signed 64-bit integer",
+                                             where.table, where.column, field));
+        }
+        bind_storage(st, index, column_type<F>::to_storage(field));
+    }
+}
+
+/// The owned SQLite value of a field (for predicates and key sets).
+template <class F>
+sqlite::value to_value(const F& field) {
+    if constexpr (is_nullable<F>) {
+        if (!field) return nullptr;
+        return to_value(*field);
+    } else {
+        using S = storage_t<F>;
+        decltype(auto) stored = column_type<F>::to_storage(field);
+        if constexpr (std::is_same_v<S, std::int64_t>)
+            return static_cast<std::int64_t>(stored);
+        else if constexpr (std::is_same_v<S, double>)
+            return static_cast<double>(stored);
+        else if constexpr (std::is_same_v<S, std::string>)
+            return std::string(std::string_view(stored));
+        else {
+            std::span<const std::byte> bytes(stored);
+            return blob(bytes.begin(), bytes.end());
+        }
+    }
+}
+
+template <class V>
+[[noreturn]] void throw_unreadable(const sqlite::statement& st, int index, column_context where, std::string_view why) {
+    throw type_error(fmt::format("relate: cannot read {}.{} (value {}): {}", where.table, where.column,
+                                 describe_column_value(st, index), why));
+}
+
+/// column_type<V>::from_storage, with a user conversion's exception turned into a type_error.
+template <class V, class S>
+V from_storage_checked(const sqlite::statement& st, int index, column_context where, S&& stored) {
+    try {
+        return column_type<V>::from_storage(std::forward<S>(stored));
+    } catch (const error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw_unreadable<V>(st, index, where, e.what());
+    }
+}
+
+/// Reads result column `index` into `field`.
+template <class F>
+void read_field(const sqlite::statement& st, int index, F& field, column_context where) {
+    using V = column_value_t<F>;
+    const int type = st.column_type(index);
+    if (type == SQLITE_NULL) {
+        if constexpr (is_nullable<F>) {
+            field.reset();
+            return;
+        } else {
+            throw_unreadable<V>(st, index, where, "NULL in a field that is not std::optional");
+        }
+    }
+    using S = storage_t<V>;
+    V value = [&]() -> V {
+        if constexpr (std::is_same_v<S, std::int64_t>) {
+            if (type != SQLITE_INTEGER) throw_unreadable<V>(st, index, where, "not an integer");
+            const std::int64_t raw = st.column_int64(index);
+            if constexpr (std::is_same_v<V, bool>) {
+                if (raw != 0 && raw != 1) throw_unreadable<V>(st, index, where, "a bool must be 0 or 1");
+            } else if constexpr (std::is_integral_v<V>) {
+                if (!std::in_range<V>(raw)) throw_unreadable<V>(st, index, where, "out of range for the field's integer type");
+            } else if constexpr (std::is_enum_v<V>) {
+                if (!std::in_range<std::underlying_type_t<V>>(raw))
+                    throw_unreadable<V>(st, index, where, "out of range for the enum's underlying type");
+            }
+            return from_storage_checked<V>(st, index, where, raw);
+        } else if constexpr (std::is_same_v<S, double>) {
+            if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw_unreadable<V>(st, index, where, "not a number");
+            return from_storage_checked<V>(st, index, where, st.column_double(index));
+        } else if constexpr (std::is_same_v<S, std::string>) {
+            return from_storage_checked<V>(st, index, where, std::string(st.column_text(index)));
+        } else {
+            const auto bytes = st.column_blob(index);
+            return from_storage_checked<V>(st, index, where, blob(bytes.begin(), bytes.end()));
+        }
+    }();
+    field = std::move(value);
+}
+
+}  // namespace relate::detail

@@ -1,0 +1,65 @@
+#pragma once
+// Single-row reads and writes by primary key: what database and the committer build on.
+
+#include <relate/detail/row.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <optional>
+
+namespace relate::detail {
+
+template <class T>
+[[noreturn]] void throw_not_found(const typename model_layout<T>::key_type& key) {
+    using L = model_layout<T>;
+    throw not_found(fmt::format("relate: no {} row with {} = {}", L::table, L::primary_key_name, describe(to_value(key))));
+}
+
+template <class T>
+std::optional<T> find_row(session& s, const typename model_layout<T>::key_type& key) {
+    using L = model_layout<T>;
+    auto st = s.conn.prepare(row_sql<T>::find());
+    bind_field(*st, 1, key, column_context{L::table, L::primary_key_name});
+    if (!st->step()) return std::nullopt;
+    std::optional<T> out{std::in_place};
+    read_row(*st, *out);
+    return out;
+}
+
+/// Inserts the row; an integer key left at 0 is assigned by SQLite and written back.
+template <class T>
+void insert_row(session& s, T& object) {
+    using L = model_layout<T>;
+    auto& key = primary_key_of(object);
+    bool assign_key = false;
+    if constexpr (L::key_is_assigned) assign_key = key == 0;
+    auto st = s.conn.prepare(row_sql<T>::insert(!assign_key));
+    bind_columns(*st, object, assign_key);
+    st->step();
+    if constexpr (L::key_is_assigned) {
+        if (assign_key) key = static_cast<typename L::key_type>(s.conn.last_insert_rowid());
+    }
+}
+
+template <class T>
+void update_row(session& s, const T& object) {
+    using L = model_layout<T>;
+    auto st = s.conn.prepare(row_sql<T>::update());
+    const int key_index = bind_columns(*st, object, true);
+    bind_column<T, L::primary_key_column>(*st, key_index, object);
+    st->step();
+    if (s.conn.changes() == 0) throw_not_found<T>(primary_key_of(object));
+}
+
+template <class T>
+void delete_row(session& s, const T& object) {
+    using L = model_layout<T>;
+    auto st = s.conn.prepare(row_sql<T>::remove());
+    bind_column<T, L::primary_key_column>(*st, 1, object);
+    st->step();
+    if (s.conn.changes() == 0) throw_not_found<T>(primary_key_of(object));
+}
+
+}  // namespace relate::detail

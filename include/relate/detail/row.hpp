@@ -1,0 +1,127 @@
+#pragma once
+// Moves a model's columns between C++ and statements: binding for writes, reading for rows.
+
+#include <relate/detail/column_io.hpp>
+#include <relate/detail/sql_text.hpp>
+#include <relate/model.hpp>
+
+#include <fmt/format.h>
+
+#include <string>
+#include <utility>
+
+namespace relate::detail {
+
+/// Reads the model's columns from result columns first, first + 1, ... in declaration order.
+template <class T>
+void read_row(const sqlite::statement& st, T& out, int first = 0) {
+    using L = model_layout<T>;
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (read_field(st, first + static_cast<int>(K), get_field<L::column_fields[K]>(out),
+                    column_context{L::table, L::column_names[K]}),
+         ...);
+    }(std::make_index_sequence<L::column_count>{});
+}
+
+/// Binds column K of the model to parameter `index`.
+template <class T, std::size_t K>
+void bind_column(sqlite::statement& st, int index, const T& object) {
+    using L = model_layout<T>;
+    bind_field(st, index, get_field<L::column_fields[K]>(object), column_context{L::table, L::column_names[K]});
+}
+
+/// Binds every column except (optionally) the primary key, from parameter 1; returns the next index.
+template <class T>
+int bind_columns(sqlite::statement& st, const T& object, bool skip_primary_key) {
+    using L = model_layout<T>;
+    int index = 1;
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        ((skip_primary_key && K == L::primary_key_column ? void() : bind_column<T, K>(st, index++, object)), ...);
+    }(std::make_index_sequence<L::column_count>{});
+    return index;
+}
+
+/// A value for messages: 42, 'text', NULL.
+inline std::string describe(const sqlite::value& v) {
+    struct describer {
+        std::string operator()(std::nullptr_t) const { return "NULL"; }
+        std::string operator()(std::int64_t x) const { return std::to_string(x); }
+        std::string operator()(double x) const { return fmt::format("{}", x); }
+        std::string operator()(const std::string& x) const {
+            return "'" + (x.size() > 40 ? x.substr(0, 40) + "..." : x) + "'";
+        }
+        std::string operator()(const std::vector<std::byte>& x) const { return fmt::format("a {}-byte BLOB", x.size()); }
+    };
+    return std::visit(describer{}, v);
+}
+
+/// "users"."id", "users"."name", ...: the model's columns qualified by `qualifier`.
+template <class T>
+std::string select_list(std::string_view qualifier) {
+    std::string out;
+    for (std::string_view column : model_layout<T>::column_names) {
+        if (!out.empty()) out += ", ";
+        append_quoted(out, qualifier);
+        out += '.';
+        append_quoted(out, column);
+    }
+    return out;
+}
+
+/// The statements that read and write one row by primary key, built once per model.
+template <class T>
+struct row_sql {
+    using L = model_layout<T>;
+
+    static const std::string& select_from() {
+        static const std::string sql = fmt::format("SELECT {} FROM {}", select_list<T>(L::table), quoted(L::table));
+        return sql;
+    }
+    static const std::string& find() {
+        static const std::string sql =
+            fmt::format("{} WHERE {}.{} = ?", select_from(), quoted(L::table), quoted(L::primary_key_name));
+        return sql;
+    }
+    /// INSERT of every column, or of every column but an integer key SQLite assigns.
+    static const std::string& insert(bool with_key) {
+        static const std::string with = make_insert(true);
+        static const std::string without = make_insert(false);
+        return with_key ? with : without;
+    }
+    static const std::string& update() {
+        static const std::string sql = [] {
+            std::string set;
+            for (std::size_t k = 0; k < L::column_count; ++k) {
+                if (k == L::primary_key_column) continue;
+                if (!set.empty()) set += ", ";
+                set += quoted(L::column_names[k]) + " = ?";
+            }
+            return fmt::format("UPDATE {} SET {} WHERE {} = ?", quoted(L::table), set, quoted(L::primary_key_name));
+        }();
+        return sql;
+    }
+    static const std::string& remove() {
+        static const std::string sql =
+            fmt::format("DELETE FROM {} WHERE {} = ?", quoted(L::table), quoted(L::primary_key_name));
+        return sql;
+    }
+
+private:
+    static std::string make_insert(bool with_key) {
+        std::string columns;
+        std::string values;
+        for (std::size_t k = 0; k < L::column_count; ++k) {
+            if (!with_key && k == L::primary_key_column) continue;
+            if (!columns.empty()) {
+                columns += ", ";
+                values += ", ";
+            }
+            columns += quoted(L::column_names[k]);
+            values += '?';
+        }
+        if (columns.empty()) return fmt::format("INSERT INTO {} DEFAULT VALUES", quoted(L::table));
+        return fmt::format("INSERT INTO {} ({}) VALUES ({})", quoted(L::table), columns, values);
+    }
+};
+
+}  // namespace relate::detail

@@ -1,0 +1,113 @@
+#pragma once
+// SQL text building: quoted identifiers, fragments with bound values, and the renderer that
+// turns a fragment into text plus the values to bind. Values never enter the text.
+
+#include <relate/sqlite/statement.hpp>
+#include <relate/sqlite/value.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace relate::detail {
+
+/// "name" with embedded quotes doubled: identifiers always go through here.
+inline void append_quoted(std::string& out, std::string_view identifier) {
+    out += '"';
+    for (char c : identifier) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+inline std::string quoted(std::string_view identifier) {
+    std::string out;
+    append_quoted(out, identifier);
+    return out;
+}
+
+/// A reference to a column of the table in `scope`: 0 is the statement's own table, k > 0 the
+/// k-th correlated subquery alias ("r1", "r2", ...) that relate::has introduces.
+struct column_piece {
+    std::string_view column;
+    int scope = 0;
+};
+
+/// A value bound at this point; `placeholder` says whether the piece itself renders as "?"
+/// (false for values of relate::raw, whose text carries its own placeholders).
+struct value_piece {
+    sqlite::value value;
+    bool placeholder = true;
+};
+
+using piece = std::variant<std::string, column_piece, value_piece>;
+
+/// A piece of SQL: text, column references and bound values, in order.
+struct fragment {
+    std::vector<piece> pieces;
+    int max_scope = 0;  ///< the deepest subquery alias used inside
+
+    fragment& text(std::string t) {
+        pieces.emplace_back(std::move(t));
+        return *this;
+    }
+    fragment& column(std::string_view name, int scope = 0) {
+        pieces.emplace_back(column_piece{name, scope});
+        return *this;
+    }
+    fragment& value(sqlite::value v, bool placeholder = true) {
+        pieces.emplace_back(value_piece{std::move(v), placeholder});
+        return *this;
+    }
+    fragment& append(const fragment& other) {
+        pieces.insert(pieces.end(), other.pieces.begin(), other.pieces.end());
+        max_scope = std::max(max_scope, other.max_scope);
+        return *this;
+    }
+    /// Moves the references to the own table (scope 0) into subquery scope `scope`.
+    fragment& rescope(int scope) {
+        for (auto& p : pieces)
+            if (auto* c = std::get_if<column_piece>(&p); c != nullptr && c->scope == 0) c->scope = scope;
+        max_scope = std::max(max_scope, scope);
+        return *this;
+    }
+    [[nodiscard]] bool empty() const noexcept { return pieces.empty(); }
+};
+
+/// SQL text plus the values to bind to its placeholders, in order.
+struct sql_statement {
+    std::string sql;
+    std::vector<sqlite::value> args;
+
+    /// Renders a fragment; `own_table` qualifies scope-0 columns.
+    void append(const fragment& f, std::string_view own_table) {
+        for (const auto& p : f.pieces) {
+            if (const auto* t = std::get_if<std::string>(&p)) {
+                sql += *t;
+            } else if (const auto* c = std::get_if<column_piece>(&p)) {
+                if (c->scope == 0)
+                    append_quoted(sql, own_table);
+                else
+                    sql += fmt::format("\"r{}\"", c->scope);
+                sql += '.';
+                append_quoted(sql, c->column);
+            } else {
+                const auto& v = std::get<value_piece>(p);
+                if (v.placeholder) sql += '?';
+                args.push_back(v.value);
+            }
+        }
+    }
+
+    /// Binds args to the statement, from parameter 1.
+    void bind(sqlite::statement& st) const {
+        for (std::size_t i = 0; i < args.size(); ++i) st.bind_value(static_cast<int>(i + 1), args[i]);
+    }
+};
+
+}  // namespace relate::detail

@@ -1,0 +1,24 @@
+#pragma once
+// Options of a relate::database, set once when it opens:
+//   relate::database db{"app.db", {.prevent_lazy_loading = true}};
+
+#include <chrono>
+#include <cstddef>
+
+namespace relate {
+
+/// Default limit on the depth of an include tree ("a.b.c" is depth 3).
+inline constexpr std::size_t max_include_depth = 10;
+/// Default limit on the depth of a cascading delete.
+inline constexpr std::size_t max_cascade_depth = 50;
+
+struct database_options {
+    /// db.load on a model that came from a multi-row query throws relate::lazy_loading_violation.
+    bool prevent_lazy_loading = false;
+    /// How long a statement waits for another connection's lock before SQLITE_BUSY.
+    std::chrono::milliseconds busy_timeout{5000};
+    std::size_t include_depth_limit = max_include_depth;
+    std::size_t cascade_depth_limit = max_cascade_depth;
+};
+
+}  // namespace relate

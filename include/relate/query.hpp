@@ -1,0 +1,154 @@
+#pragma once
+// query<T>: where / order_by / limit / offset, then get, first, find, count, exists or remove.
+//
+//   auto rows = db.query<User>().where(col<&User::name>.like("A%")).order_by(col<&User::id>.desc())
+//                   .limit(20).get();
+
+#include <relate/detail/row.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/expr.hpp>
+#include <relate/model.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relate {
+
+template <class T>
+class query {
+    using layout = detail::model_layout<T>;
+
+public:
+    explicit query(detail::session& s) : session_(&s) {}
+
+    /// Adds a condition; several where() calls are joined with AND.
+    query& where(const predicate<T>& condition) {
+        where_ = where_ ? (*where_ && condition) : condition;
+        return *this;
+    }
+
+    /// Sorts by the terms in order: order_by(col<&User::name>, col<&User::id>.desc()).
+    template <class... Terms>
+        requires(std::convertible_to<Terms, order_term<T>> && ...)
+    query& order_by(const Terms&... terms) {
+        (order_.push_back(static_cast<order_term<T>>(terms)), ...);
+        return *this;
+    }
+
+    query& limit(std::int64_t n) {
+        limit_ = n;
+        return *this;
+    }
+    query& offset(std::int64_t n) {
+        offset_ = n;
+        return *this;
+    }
+
+    /// Every matching row.
+    std::vector<T> get() {
+        detail::sql_statement sql = select_statement(detail::select_list<T>(layout::table));
+        auto st = session_->conn.prepare(sql.sql);
+        sql.bind(*st);
+        std::vector<T> rows;
+        while (st->step()) detail::read_row(*st, rows.emplace_back());
+        return rows;
+    }
+
+    /// The first matching row (in order_by order), if any.
+    std::optional<T> first() {
+        auto one = *this;
+        one.limit_ = 1;
+        auto rows = one.get();
+        if (rows.empty()) return std::nullopt;
+        return std::move(rows.front());
+    }
+
+    /// The matching row with this primary key, if any.
+    std::optional<T> find(const typename layout::key_type& key) {
+        auto one = *this;
+        detail::fragment f;
+        f.column(layout::primary_key_name).text(" = ").value(detail::to_value(key));
+        one.where(predicate<T>(std::move(f)));
+        return one.first();
+    }
+
+    /// How many rows match (after limit and offset).
+    std::int64_t count() {
+        detail::sql_statement sql;
+        if (limit_ || offset_) {
+            detail::sql_statement inner = select_statement("1");
+            sql.sql = "SELECT COUNT(*) FROM (" + inner.sql + ")";
+            sql.args = std::move(inner.args);
+        } else {
+            sql = select_statement("COUNT(*)");
+        }
+        return scalar(sql);
+    }
+
+    /// Whether any row matches.
+    bool exists() {
+        detail::sql_statement inner = select_statement("1");
+        detail::sql_statement sql{"SELECT EXISTS (" + inner.sql + ")", std::move(inner.args)};
+        return scalar(sql) != 0;
+    }
+
+    /// Deletes every matching row; returns how many.
+    std::int64_t remove() {
+        detail::sql_statement inner = select_statement(key_column());
+        detail::sql_statement sql{
+            fmt::format("DELETE FROM {} WHERE {} IN ({})", detail::quoted(layout::table),
+                        detail::quoted(layout::primary_key_name), inner.sql),
+            std::move(inner.args)};
+        auto st = session_->conn.prepare(sql.sql);
+        sql.bind(*st);
+        st->step();
+        return session_->conn.changes();
+    }
+
+private:
+    static std::string key_column() {
+        return detail::quoted(layout::table) + "." + detail::quoted(layout::primary_key_name);
+    }
+
+    detail::sql_statement select_statement(const std::string& what) const {
+        detail::sql_statement sql;
+        sql.sql = "SELECT " + what + " FROM " + detail::quoted(layout::table);
+        if (where_) {
+            sql.sql += " WHERE ";
+            sql.append(where_->sql(), layout::table);
+        }
+        for (std::size_t i = 0; i < order_.size(); ++i) {
+            sql.sql += i == 0 ? " ORDER BY " : ", ";
+            detail::append_quoted(sql.sql, layout::table);
+            sql.sql += '.';
+            detail::append_quoted(sql.sql, order_[i].column);
+            sql.sql += order_[i].descending ? " DESC" : " ASC";
+        }
+        if (limit_ || offset_) {
+            sql.sql += " LIMIT ?";
+            sql.args.emplace_back(limit_.value_or(-1));
+            if (offset_) {
+                sql.sql += " OFFSET ?";
+                sql.args.emplace_back(*offset_);
+            }
+        }
+        return sql;
+    }
+
+    std::int64_t scalar(const detail::sql_statement& sql) {
+        auto st = session_->conn.prepare(sql.sql);
+        sql.bind(*st);
+        st->step();
+        return st->column_int64(0);
+    }
+
+    detail::session* session_;
+    std::optional<predicate<T>> where_;
+    std::vector<order_term<T>> order_;
+    std::optional<std::int64_t> limit_;
+    std::optional<std::int64_t> offset_;
+};
+
+}  // namespace relate

@@ -1,0 +1,10 @@
+#pragma once
+// relate: a header-only C++20 ORM over SQLite. Include this header; link SQLite, fmt and Boost.
+
+#include <relate/column_type.hpp>
+#include <relate/database.hpp>
+#include <relate/error.hpp>
+#include <relate/expr.hpp>
+#include <relate/model.hpp>
+#include <relate/options.hpp>
+#include <relate/query.hpp>

@@ -1,0 +1,108 @@
+#pragma once
+// RAII connection with a statement cache keyed by SQL text: the same SQL is prepared once and
+// reused (reset and rebound), never prepared again.
+
+#include <relate/sqlite/error.hpp>
+#include <relate/sqlite/statement.hpp>
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace relate::sqlite {
+
+/// A statement borrowed from the cache; it is reset and given back when the lease ends.
+class statement_lease {
+public:
+    explicit statement_lease(statement& cached) : statement_(&cached) { cached.set_in_use(true); }
+    explicit statement_lease(std::unique_ptr<statement> owned) : owned_(std::move(owned)), statement_(owned_.get()) {}
+    statement_lease(statement_lease&& other) noexcept
+        : owned_(std::move(other.owned_)), statement_(std::exchange(other.statement_, nullptr)) {}
+    statement_lease(const statement_lease&) = delete;
+    statement_lease& operator=(const statement_lease&) = delete;
+    statement_lease& operator=(statement_lease&&) = delete;
+    ~statement_lease() {
+        if (statement_ == nullptr) return;
+        statement_->reset();
+        statement_->set_in_use(false);
+    }
+
+    statement& operator*() const noexcept { return *statement_; }
+    statement* operator->() const noexcept { return statement_; }
+
+private:
+    std::unique_ptr<statement> owned_;  // set only when the cached one was already busy
+    statement* statement_;
+};
+
+class connection {
+public:
+    /// Opens (creating if needed) the database at path; ":memory:" for an in-memory one.
+    connection(const std::string& path, std::chrono::milliseconds busy_timeout) {
+        const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                       nullptr);
+        if (rc != SQLITE_OK) {
+            sqlite3* failed = std::exchange(db_, nullptr);
+            try {
+                throw_error(failed, rc, "");
+            } catch (...) {
+                sqlite3_close(failed);
+                throw;
+            }
+        }
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
+    }
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    ~connection() {
+        cache_.clear();  // finalize every statement before closing
+        sqlite3_close(db_);
+    }
+
+    /// Runs SQL that is not a data statement (PRAGMA, DDL, transaction control): not counted.
+    void execute(const std::string& sql) {
+        char* message = nullptr;
+        const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+        sqlite3_free(message);
+        if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+    }
+
+    /// The cached statement for this SQL text, prepared on first use.
+    statement_lease prepare(std::string_view sql) {
+        auto found = cache_.find(sql);
+        if (found == cache_.end())
+            found = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, std::string(sql), stats_)).first;
+        statement& cached = *found->second;
+        if (cached.in_use()) return statement_lease{std::make_unique<statement>(db_, std::string(sql), stats_)};
+        return statement_lease{cached};
+    }
+
+    [[nodiscard]] statistics& stats() noexcept { return stats_; }
+    [[nodiscard]] const statistics& stats() const noexcept { return stats_; }
+    [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
+    [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
+    [[nodiscard]] std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
+    [[nodiscard]] int changes() const noexcept { return sqlite3_changes(db_); }
+    /// SQLite's bound-variable limit, read now (sqlite3_limit may have lowered it).
+    [[nodiscard]] int variable_limit() const noexcept { return sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1); }
+    [[nodiscard]] std::size_t cached_statements() const noexcept { return cache_.size(); }
+
+private:
+    struct sql_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
+    };
+
+    sqlite3* db_ = nullptr;
+    statistics stats_;
+    std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
+};
+
+}  // namespace relate::sqlite

@@ -1,0 +1,108 @@
+#pragma once
+// RAII prepared statement. Counts one execution per run in the connection's statistics.
+
+#include <relate/sqlite/error.hpp>
+#include <relate/sqlite/value.hpp>
+
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace relate::sqlite {
+
+/// Counters a connection keeps; `statements` counts executions of data statements.
+struct statistics {
+    std::uint64_t statements = 0;
+};
+
+class statement {
+public:
+    statement(sqlite3* db, std::string sql, statistics& stats) : db_(db), sql_(std::move(sql)), stats_(&stats) {
+        const int rc = sqlite3_prepare_v3(db_, sql_.data(), static_cast<int>(sql_.size()), SQLITE_PREPARE_PERSISTENT,
+                                          &stmt_, nullptr);
+        if (rc != SQLITE_OK) throw_error(db_, rc, sql_);
+    }
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+    ~statement() { sqlite3_finalize(stmt_); }
+
+    void bind_null(int index) { check_bind(sqlite3_bind_null(stmt_, index)); }
+    void bind_int64(int index, std::int64_t v) { check_bind(sqlite3_bind_int64(stmt_, index, v)); }
+    void bind_double(int index, double v) { check_bind(sqlite3_bind_double(stmt_, index, v)); }
+    void bind_text(int index, std::string_view v) {
+        check_bind(sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    }
+    void bind_blob(int index, std::span<const std::byte> v) {
+        // A non-null pointer even for an empty blob, so it is stored as a zero-length BLOB, not NULL.
+        static const std::byte empty{};
+        check_bind(sqlite3_bind_blob64(stmt_, index, v.empty() ? &empty : v.data(), v.size(), SQLITE_TRANSIENT));
+    }
+    void bind_value(int index, const value& v) {
+        struct binder {
+            statement& s;
+            int i;
+            void operator()(std::nullptr_t) const { s.bind_null(i); }
+            void operator()(std::int64_t x) const { s.bind_int64(i, x); }
+            void operator()(double x) const { s.bind_double(i, x); }
+            void operator()(const std::string& x) const { s.bind_text(i, x); }
+            void operator()(const std::vector<std::byte>& x) const { s.bind_blob(i, x); }
+        };
+        std::visit(binder{*this, index}, v);
+    }
+
+    /// Runs to the next row: true when a row is ready, false when done. Throws sql_error.
+    bool step() {
+        if (!running_) {
+            running_ = true;
+            ++stats_->statements;
+        }
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw_error(db_, rc, sql_);
+    }
+
+    /// Ready for the next run: rewinds and clears every binding.
+    void reset() noexcept {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        running_ = false;
+    }
+
+    [[nodiscard]] int column_count() const noexcept { return sqlite3_column_count(stmt_); }
+    [[nodiscard]] int column_type(int i) const noexcept { return sqlite3_column_type(stmt_, i); }
+    [[nodiscard]] std::int64_t column_int64(int i) const noexcept { return sqlite3_column_int64(stmt_, i); }
+    [[nodiscard]] double column_double(int i) const noexcept { return sqlite3_column_double(stmt_, i); }
+    [[nodiscard]] std::string_view column_text(int i) const noexcept {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+        return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
+    }
+    [[nodiscard]] std::span<const std::byte> column_blob(int i) const noexcept {
+        const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, i));
+        return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
+    }
+
+    [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    [[nodiscard]] sqlite3_stmt* handle() const noexcept { return stmt_; }
+    [[nodiscard]] bool in_use() const noexcept { return in_use_; }
+    void set_in_use(bool in_use) noexcept { in_use_ = in_use; }
+
+private:
+    void check_bind(int rc) {
+        if (rc != SQLITE_OK) throw_error(db_, rc, sql_);
+    }
+
+    sqlite3* db_;
+    std::string sql_;
+    statistics* stats_;
+    sqlite3_stmt* stmt_ = nullptr;
+    bool running_ = false;
+    bool in_use_ = false;
+};
+
+}  // namespace relate::sqlite
