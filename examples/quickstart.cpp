@@ -1,0 +1,2 @@
+#include <relate/relate.hpp>
+int main() { relate::database db{":memory:"}; }

@@ -1,0 +1,281 @@
+#pragma once
+// Relation members: has_one, has_many, belongs_to, belongs_to_many, with their options.
+//
+//   struct User {
+//       std::int64_t id = 0;
+//       relate::has_one<Profile> profile;                 // profiles.userId
+//       relate::has_many<Post, relate::cascade> posts;    // posts.userId; deleting a user deletes its posts
+//   };
+//
+// A relation holds what was loaded into it. Reading one that is not loaded throws
+// relate::not_loaded, whose message says how to load it. Relations are values: copying a model
+// copies what its relations hold. The target type may be incomplete where the member is declared.
+
+#include <relate/detail/fixed_string.hpp>
+#include <relate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace relate {
+
+/// What deleting a parent does to the rows of a has_one / has_many relation.
+enum class delete_policy {
+    restrict,  ///< refuse while children exist (relate::restrict_error); the default
+    cascade,   ///< delete the children too
+    set_null,  ///< set the children's foreign key to NULL (it must be std::optional)
+};
+inline constexpr delete_policy restrict = delete_policy::restrict;
+inline constexpr delete_policy cascade = delete_policy::cascade;
+inline constexpr delete_policy set_null = delete_policy::set_null;
+
+template <detail::fixed_string Name>
+struct foreign_key_option {
+    static constexpr std::string_view value = Name.view();
+};
+template <detail::fixed_string Name>
+struct junction_option {
+    static constexpr std::string_view value = Name.view();
+};
+
+/// Names the foreign-key field: relate::has_many<Post, relate::foreign_key<"authorId">>.
+template <detail::fixed_string Name>
+inline constexpr foreign_key_option<Name> foreign_key{};
+/// Names the junction table of a belongs_to_many: relate::junction<"article_labels">.
+template <detail::fixed_string Name>
+inline constexpr junction_option<Name> junction{};
+
+namespace detail {
+
+enum class relation_kind { has_one, has_many, belongs_to, belongs_to_many };
+
+template <class O>
+struct option_traits {
+    static constexpr bool is_foreign_key = false;
+    static constexpr bool is_junction = false;
+};
+template <fixed_string N>
+struct option_traits<foreign_key_option<N>> {
+    static constexpr bool is_foreign_key = true;
+    static constexpr bool is_junction = false;
+};
+template <fixed_string N>
+struct option_traits<junction_option<N>> {
+    static constexpr bool is_foreign_key = false;
+    static constexpr bool is_junction = true;
+};
+
+template <auto... Options>
+struct relation_options {
+    static constexpr delete_policy policy = [] {
+        delete_policy out = delete_policy::restrict;
+        ((std::is_same_v<decltype(Options), delete_policy> ? void(out = delete_policy(Options)) : void()), ...);
+        return out;
+    }();
+    static constexpr std::string_view foreign_key = [] {
+        std::string_view out;
+        ((option_traits<std::remove_cv_t<decltype(Options)>>::is_foreign_key
+              ? void(out = std::remove_cv_t<decltype(Options)>::value)
+              : void()),
+         ...);
+        return out;
+    }();
+    static constexpr std::string_view junction = [] {
+        std::string_view out;
+        ((option_traits<std::remove_cv_t<decltype(Options)>>::is_junction
+              ? void(out = std::remove_cv_t<decltype(Options)>::value)
+              : void()),
+         ...);
+        return out;
+    }();
+};
+
+/// Where a relation lives (User::posts), stamped on relations of rows read from the database so
+/// messages can name it.
+struct relation_origin {
+    std::string_view owner;
+    std::string_view member;
+};
+
+/// What every relation member keeps besides its rows.
+struct relation_state {
+    const relation_origin* origin = nullptr;
+    bool loaded = false;
+    bool from_multi_row_query = false;  ///< strict mode refuses db.load on such a model
+    std::optional<std::int64_t> count;  ///< set by with_count
+};
+
+[[noreturn]] inline void throw_not_loaded(const relation_state& state, std::string_view what) {
+    if (state.origin == nullptr)
+        throw not_loaded(fmt::format(
+            "relate: {} is not loaded; load it with db.load(model, &Model::member) or eager-load it with "
+            "db.query<Model>().with(&Model::member)",
+            what));
+    const auto& o = *state.origin;
+    throw not_loaded(fmt::format(
+        "relate: {}::{} is not loaded; load it with db.load(model, &{}::{}) or eager-load it with "
+        "db.query<{}>().with(&{}::{})",
+        o.owner, o.member, o.owner, o.member, o.owner, o.owner, o.member));
+}
+
+/// Gives the loader and the committer access to a relation's storage.
+struct relation_access;
+
+/// Common part of every relation: the loaded flag, the origin, the count.
+class relation_base {
+public:
+    using relation_tag = void;
+
+    /// Whether the relation was loaded (eagerly, lazily, or by a write through it).
+    [[nodiscard]] bool loaded() const noexcept { return state_.loaded; }
+
+protected:
+    friend struct relation_access;
+    relation_state state_;
+};
+
+/// A model held by value behind a pointer, so the target type may be incomplete here; copies deep.
+template <class Target>
+class optional_box {
+public:
+    optional_box() = default;
+    optional_box(const optional_box& other) : ptr_(other.ptr_ ? std::make_unique<Target>(*other.ptr_) : nullptr) {}
+    optional_box(optional_box&&) noexcept = default;
+    optional_box& operator=(const optional_box& other) {
+        if (this != &other) ptr_ = other.ptr_ ? std::make_unique<Target>(*other.ptr_) : nullptr;
+        return *this;
+    }
+    optional_box& operator=(optional_box&&) noexcept = default;
+    ~optional_box() = default;
+
+    [[nodiscard]] Target* get() const noexcept { return ptr_.get(); }
+    void reset(std::unique_ptr<Target> p) noexcept { ptr_ = std::move(p); }
+
+private:
+    std::unique_ptr<Target> ptr_;
+};
+
+/// has_one and belongs_to: a nullable pointer to the related model.
+template <class Target, class Derived>
+class single_relation : public relation_base {
+public:
+    using target_type = Target;
+
+    /// The related model, or nullptr when loaded and absent. Throws relate::not_loaded.
+    [[nodiscard]] const Target* get() const {
+        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        return box_.get();
+    }
+    [[nodiscard]] Target* get() {
+        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        return box_.get();
+    }
+    /// The related model. Throws relate::not_loaded, or relate::not_found when loaded and absent.
+    [[nodiscard]] const Target& value() const { return *checked(); }
+    [[nodiscard]] Target& value() { return *checked(); }
+    const Target& operator*() const { return value(); }
+    Target& operator*() { return value(); }
+    const Target* operator->() const { return &value(); }
+    Target* operator->() { return &value(); }
+    /// Loaded and present.
+    explicit operator bool() const { return get() != nullptr; }
+
+private:
+    friend struct relation_access;
+
+    Target* checked() const {
+        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        if (box_.get() == nullptr) {
+            if (state_.origin != nullptr)
+                throw not_found(fmt::format("relate: {}::{} is loaded and empty (no related row)", state_.origin->owner,
+                                            state_.origin->member));
+            throw not_found(fmt::format("relate: {} is loaded and empty (no related row)", Derived::describe()));
+        }
+        return box_.get();
+    }
+
+    optional_box<Target> box_;
+};
+
+/// has_many and belongs_to_many: a read-only range of the related models.
+template <class Target, class Derived>
+class many_relation : public relation_base {
+public:
+    using target_type = Target;
+    using const_iterator = typename std::vector<Target>::const_iterator;
+
+    /// The related models. Throws relate::not_loaded.
+    [[nodiscard]] const std::vector<Target>& value() const {
+        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        return items_;
+    }
+    [[nodiscard]] const_iterator begin() const { return value().begin(); }
+    [[nodiscard]] const_iterator end() const { return value().end(); }
+    [[nodiscard]] std::size_t size() const { return value().size(); }
+    [[nodiscard]] bool empty() const { return value().empty(); }
+    const Target& operator[](std::size_t i) const { return value()[i]; }
+    const std::vector<Target>& operator*() const { return value(); }
+    const std::vector<Target>* operator->() const { return &value(); }
+
+    /// The number of related rows: from with_count, or the loaded rows. Throws relate::not_loaded.
+    [[nodiscard]] std::int64_t count() const {
+        if (state_.count) return *state_.count;
+        if (state_.loaded) return static_cast<std::int64_t>(items_.size());
+        throw_not_loaded(state_, Derived::describe() + " (its count: use .with_count(&Model::member))");
+    }
+
+private:
+    friend struct relation_access;
+    std::vector<Target> items_;
+};
+
+template <class T>
+std::string relation_description(std::string_view kind);
+
+}  // namespace detail
+
+/// The other model holds a foreign key to this one (profiles.userId). Option: a delete_policy, foreign_key<"...">.
+template <class Target, auto... Options>
+class has_one : public detail::single_relation<Target, has_one<Target, Options...>> {
+public:
+    static constexpr detail::relation_kind kind = detail::relation_kind::has_one;
+    using options = detail::relation_options<Options...>;
+    static std::string describe() { return detail::relation_description<Target>("has_one"); }
+};
+
+/// Many rows of the other model hold a foreign key to this one (posts.userId).
+template <class Target, auto... Options>
+class has_many : public detail::many_relation<Target, has_many<Target, Options...>> {
+public:
+    static constexpr detail::relation_kind kind = detail::relation_kind::has_many;
+    using options = detail::relation_options<Options...>;
+    static std::string describe() { return detail::relation_description<Target>("has_many"); }
+};
+
+/// This model holds the foreign key (Profile::userId) to the other one.
+template <class Target, auto... Options>
+class belongs_to : public detail::single_relation<Target, belongs_to<Target, Options...>> {
+public:
+    static constexpr detail::relation_kind kind = detail::relation_kind::belongs_to;
+    using options = detail::relation_options<Options...>;
+    static std::string describe() { return detail::relation_description<Target>("belongs_to"); }
+};
+
+/// Linked through a junction table (post_tags(postId, tagId)). Option: junction<"...">.
+template <class Target, auto... Options>
+class belongs_to_many : public detail::many_relation<Target, belongs_to_many<Target, Options...>> {
+public:
+    static constexpr detail::relation_kind kind = detail::relation_kind::belongs_to_many;
+    using options = detail::relation_options<Options...>;
+    static std::string describe() { return detail::relation_description<Target>("belongs_to_many"); }
+};
+
+}  // namespace relate

@@ -1,0 +1,7 @@
+#include <relate/relate.hpp>
+
+int main()
+{
+    relate::database db{":memory:"};
+    return 0;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Install relate's build dependencies (Debian 12 packages) if missing, then run
+# a CMake workflow preset from the repository root.
+#
+#   sudo bash tools/quickstart.sh example   # build and run examples/quickstart.cpp
+#   sudo bash tools/quickstart.sh test      # build everything and run every test (GCC)
+#   sudo bash tools/quickstart.sh clang     # the same with clang++-14
+#   sudo bash tools/quickstart.sh asan      # clang++-14 with AddressSanitizer + UBSan
+#
+# Root is needed only for apt-get. Run with sudo, the build itself runs as the
+# invoking user so build/ is not left owned by root. As root without sudo
+# (e.g. CI containers) everything runs as root.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 example|test|clang|asan" >&2
+    exit 2
+}
+
+[[ $# -eq 1 ]] || usage
+preset=$1
+case $preset in
+    example | test | clang | asan) ;;
+    *) usage ;;
+esac
+
+packages=(cmake ninja-build g++ pkg-config libsqlite3-dev libboost1.81-dev libfmt-dev
+          catch2 nlohmann-json3-dev libbenchmark-dev)
+if [[ $preset == clang || $preset == asan ]]; then
+    packages+=(clang-14 libclang-rt-14-dev)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "quickstart: installing missing packages: ${missing[*]}"
+    as_root=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if ! command -v sudo >/dev/null; then
+            echo "quickstart: not root and sudo is not installed; install as root: ${missing[*]}" >&2
+            exit 1
+        fi
+        as_root=(sudo)
+    fi
+    ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update
+    ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+as_user=()
+if [[ $(id -u) -eq 0 && -n ${SUDO_USER:-} && ${SUDO_USER} != root ]]; then
+    as_user=(sudo -u "$SUDO_USER" --)
+fi
+echo "quickstart: cmake --workflow --preset $preset"
+exec ${as_user[@]+"${as_user[@]}"} cmake --workflow --preset "$preset"
