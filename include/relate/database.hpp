@@ -65,6 +65,37 @@ public:
         detail::delete_row(session_, object);
     }
 
+    /// Loads one relation of one model, once: a second call runs no statement. Returns the
+    /// relation. Strict mode refuses a model that came from a multi-row query (N+1).
+    template <detail::valid_model M, class R>
+        requires detail::relation_field<R>
+    const R& load(M& object, R M::*member) {
+        R& relation = object.*member;
+        if (relation.loaded()) return relation;
+        const auto& state = detail::relation_access::state(relation);
+        if (session_.options.prevent_lazy_loading && state.from_multi_row_query) {
+            constexpr std::size_t index = detail::relation_index<M, R>();
+            using E = detail::edge<M, index>;
+            throw lazy_loading_violation(fmt::format(
+                "relate: lazy loading {}::{} on a {} that came from a multi-row query (the N+1 pattern); eager-load it "
+                "with db.query<{}>().with(&{}::{}), or load the whole vector with db.load(rows, &{}::{})",
+                E::origin.owner, E::member, E::origin.owner, E::origin.owner, E::origin.owner, E::member,
+                E::origin.owner, E::member));
+        }
+        load_relation(std::vector<M*>{&object}, member);
+        return relation;
+    }
+
+    /// Loads one relation for every model of the vector that lacks it, in one batched statement.
+    template <detail::valid_model M, class R>
+        requires detail::relation_field<R>
+    void load(std::vector<M>& objects, R M::*member) {
+        std::vector<M*> pending;
+        for (auto& object : objects)
+            if (!(object.*member).loaded()) pending.push_back(&object);
+        load_relation(pending, member);
+    }
+
     /// A query over T's table.
     template <detail::valid_model T>
     relate::query<T> query() {
@@ -78,6 +109,14 @@ public:
     [[nodiscard]] sqlite::connection& connection() noexcept { return session_.conn; }
 
 private:
+    template <class M, class R>
+    void load_relation(const std::vector<M*>& objects, R M::*) {
+        if (objects.empty()) return;
+        sqlite::transaction snapshot(session_.conn);
+        detail::include_node<M, detail::relation_index<M, R>()>{}.load(session_, objects, 1);
+        snapshot.commit();
+    }
+
     template <class T>
     void create_table() {
         for (const auto& sql : detail::table_ddl<T>()) session_.conn.execute(sql);

@@ -4,10 +4,14 @@
 //   auto rows = db.query<User>().where(col<&User::name>.like("A%")).order_by(col<&User::id>.desc())
 //                   .limit(20).get();
 
+#include <relate/detail/relation_access.hpp>
 #include <relate/detail/row.hpp>
 #include <relate/detail/session.hpp>
+#include <relate/eager.hpp>
+#include <relate/exists.hpp>
 #include <relate/expr.hpp>
 #include <relate/model.hpp>
+#include <relate/sqlite/transaction.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -46,13 +50,35 @@ public:
         return *this;
     }
 
-    /// Every matching row.
+    /// Eager-loads relations with the rows: one statement per relation edge, whatever the
+    /// number of rows. Takes up to eight includes per call; call it again for more.
+    query& with(include_arg<T> a, include_arg<T> b = {}, include_arg<T> c = {}, include_arg<T> d = {},
+                include_arg<T> e = {}, include_arg<T> f = {}, include_arg<T> g = {}, include_arg<T> h = {}) {
+        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h})
+            arg->apply(includes_, 1, session_->options.include_depth_limit);
+        return *this;
+    }
+
+    /// Counts related rows per row (one grouped statement per relation): then row.rel.count().
+    template <class R>
+        requires detail::relation_field<R>
+    query& with_count(R T::*) {
+        counts_.push_back(&detail::load_count<T, detail::relation_index<T, R>()>);
+        return *this;
+    }
+
+    /// Every matching row, with the requested relations loaded.
     std::vector<T> get() {
-        detail::sql_statement sql = select_statement(detail::select_list<T>(layout::table));
-        auto st = session_->conn.prepare(sql.sql);
-        sql.bind(*st);
-        std::vector<T> rows;
-        while (st->step()) detail::read_row(*st, rows.emplace_back());
+        if (includes_.empty() && counts_.empty()) return read_rows();
+        // One read transaction: the rows and every relation come from one snapshot.
+        sqlite::transaction snapshot(session_->conn);
+        std::vector<T> rows = read_rows();
+        std::vector<T*> parents;
+        parents.reserve(rows.size());
+        for (auto& row : rows) parents.push_back(&row);
+        includes_.load(*session_, parents, 1);
+        for (auto* count : counts_) count(*session_, parents);
+        snapshot.commit();
         return rows;
     }
 
@@ -108,6 +134,16 @@ public:
     }
 
 private:
+    std::vector<T> read_rows() {
+        detail::sql_statement sql = select_statement(detail::select_list<T>(layout::table));
+        auto st = session_->conn.prepare(sql.sql);
+        sql.bind(*st);
+        std::vector<T> rows;
+        while (st->step()) detail::read_row(*st, rows.emplace_back());
+        detail::stamp_rows(rows);
+        return rows;
+    }
+
     static std::string key_column() {
         return detail::quoted(layout::table) + "." + detail::quoted(layout::primary_key_name);
     }
@@ -149,6 +185,8 @@ private:
     std::vector<order_term<T>> order_;
     std::optional<std::int64_t> limit_;
     std::optional<std::int64_t> offset_;
+    detail::include_list<T> includes_;
+    std::vector<void (*)(detail::session&, const std::vector<T*>&)> counts_;
 };
 
 }  // namespace relate

@@ -3,8 +3,11 @@
 
 #include <relate/column_type.hpp>
 #include <relate/database.hpp>
+#include <relate/eager.hpp>
 #include <relate/error.hpp>
+#include <relate/exists.hpp>
 #include <relate/expr.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>
 #include <relate/query.hpp>
+#include <relate/relation.hpp>

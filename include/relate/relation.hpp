@@ -12,6 +12,7 @@
 // copies what its relations hold. The target type may be incomplete where the member is declared.
 
 #include <relate/detail/fixed_string.hpp>
+#include <relate/detail/reflect.hpp>
 #include <relate/error.hpp>
 
 #include <fmt/format.h>
@@ -73,27 +74,44 @@ struct option_traits<junction_option<N>> {
     static constexpr bool is_junction = true;
 };
 
+template <class O>
+constexpr std::string_view foreign_key_of_option(const O&) {
+    if constexpr (option_traits<O>::is_foreign_key)
+        return O::value;
+    else
+        return {};
+}
+template <class O>
+constexpr std::string_view junction_of_option(const O&) {
+    if constexpr (option_traits<O>::is_junction)
+        return O::value;
+    else
+        return {};
+}
+
+template <class O>
+constexpr delete_policy policy_of_option(const O& option, delete_policy otherwise) {
+    if constexpr (std::is_same_v<O, delete_policy>)
+        return option;
+    else
+        return otherwise;
+}
+
 template <auto... Options>
 struct relation_options {
     static constexpr delete_policy policy = [] {
         delete_policy out = delete_policy::restrict;
-        ((std::is_same_v<decltype(Options), delete_policy> ? void(out = delete_policy(Options)) : void()), ...);
+        ((out = policy_of_option(Options, out)), ...);
         return out;
     }();
     static constexpr std::string_view foreign_key = [] {
         std::string_view out;
-        ((option_traits<std::remove_cv_t<decltype(Options)>>::is_foreign_key
-              ? void(out = std::remove_cv_t<decltype(Options)>::value)
-              : void()),
-         ...);
+        ((out = foreign_key_of_option(Options).empty() ? out : foreign_key_of_option(Options)), ...);
         return out;
     }();
     static constexpr std::string_view junction = [] {
         std::string_view out;
-        ((option_traits<std::remove_cv_t<decltype(Options)>>::is_junction
-              ? void(out = std::remove_cv_t<decltype(Options)>::value)
-              : void()),
-         ...);
+        ((out = junction_of_option(Options).empty() ? out : junction_of_option(Options)), ...);
         return out;
     }();
 };
@@ -237,8 +255,11 @@ private:
     std::vector<Target> items_;
 };
 
+/// "has_many<Post>": how a relation describes itself before it knows its owner.
 template <class T>
-std::string relation_description(std::string_view kind);
+std::string relation_description(std::string_view kind) {
+    return fmt::format("{}<{}>", kind, type_name<T>);
+}
 
 }  // namespace detail
 

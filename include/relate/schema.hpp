@@ -1,8 +1,10 @@
 #pragma once
-// DDL from models: CREATE TABLE IF NOT EXISTS with NOT NULL for every non-optional field and an
-// index on every column named like a foreign key (userId, blogPostId).
+// DDL from models: CREATE TABLE IF NOT EXISTS with NOT NULL for every non-optional field, an
+// index on every column named like a foreign key (userId, blogPostId), REFERENCES clauses whose
+// ON DELETE action is the policy the parent declares, and junction tables.
 
 #include <relate/detail/column_io.hpp>
+#include <relate/detail/edge.hpp>
 #include <relate/detail/sql_text.hpp>
 #include <relate/model.hpp>
 
@@ -19,6 +21,82 @@ constexpr bool looks_like_foreign_key(std::string_view column) {
     return column.size() > 2 && column.ends_with("Id") && column[0] >= 'a' && column[0] <= 'z';
 }
 
+inline std::string_view on_delete_sql(delete_policy policy) {
+    switch (policy) {
+        case delete_policy::cascade: return "CASCADE";
+        case delete_policy::set_null: return "SET NULL";
+        case delete_policy::restrict: break;
+    }
+    return "RESTRICT";
+}
+
+/// The policy Parent declares (has_one / has_many) for Child rows pointing at it through `key`;
+/// restrict when Parent declares none.
+template <class Parent, class Child>
+constexpr delete_policy declared_policy(std::string_view key) {
+    using L = model_layout<Parent>;
+    delete_policy out = delete_policy::restrict;
+    [&]<std::size_t... R>(std::index_sequence<R...>) {
+        ((void)([&] {
+             using E = edge<Parent, L::relation_fields[R]>;
+             if constexpr ((E::kind == relation_kind::has_one || E::kind == relation_kind::has_many) &&
+                           std::is_same_v<typename E::target, Child>) {
+                 if (E::foreign_key == key) out = E::policy;
+             }
+         }()),
+         ...);
+    }(std::make_index_sequence<L::relation_count>{});
+    return out;
+}
+
+/// " REFERENCES ..." for column K of T when a belongs_to of T uses it as its foreign key.
+template <class T, std::size_t K>
+std::string references_clause() {
+    using L = model_layout<T>;
+    std::string out;
+    [&]<std::size_t... R>(std::index_sequence<R...>) {
+        ((void)([&] {
+             using E = edge<T, L::relation_fields[R]>;
+             if constexpr (E::kind == relation_kind::belongs_to) {
+                 using TL = model_layout<typename E::target>;
+                 if (E::foreign_key == L::column_names[K])
+                     out = fmt::format(" REFERENCES {} ({}) ON DELETE {}", quoted(TL::table), quoted(TL::primary_key_name),
+                                       on_delete_sql(declared_policy<typename E::target, T>(E::foreign_key)));
+             }
+         }()),
+         ...);
+    }(std::make_index_sequence<L::relation_count>{});
+    return out;
+}
+
+/// The junction table of belongs_to_many member I of T: both keys, the pair as primary key,
+/// rows removed with either side, and an index on the second column.
+template <class T, std::size_t I>
+std::vector<std::string> junction_ddl() {
+    using E = edge<T, I>;
+    using OL = model_layout<T>;
+    using TL = model_layout<typename E::target>;
+    const auto key_column = [](std::string_view name, std::string_view type, std::string_view table,
+                               std::string_view key) {
+        return fmt::format("{} {} NOT NULL REFERENCES {} ({}) ON DELETE CASCADE", quoted(name), type, quoted(table),
+                           quoted(key));
+    };
+    std::string owner = key_column(E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), OL::table,
+                                   OL::primary_key_name);
+    std::string target = key_column(E::junction_target_key, sql_type_name<storage_t<typename TL::key_type>>(),
+                                    TL::table, TL::primary_key_name);
+    // Columns in the junction name's order: post_tags is (postId, tagId) from either side.
+    const bool owner_first = snake_case(type_name<T>).view() <= snake_case(type_name<typename E::target>).view();
+    const std::string_view first_key = owner_first ? E::junction_owner_key : E::junction_target_key;
+    const std::string_view second_key = owner_first ? E::junction_target_key : E::junction_owner_key;
+    return {fmt::format("CREATE TABLE IF NOT EXISTS {} ({}, {}, PRIMARY KEY ({}, {})) WITHOUT ROWID", quoted(E::junction),
+                        owner_first ? owner : target, owner_first ? target : owner, quoted(first_key),
+                        quoted(second_key)),
+            fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                        quoted(fmt::format("{}_{}_index", E::junction, second_key)), quoted(E::junction),
+                        quoted(second_key))};
+}
+
 template <class T, std::size_t K>
 std::string column_definition() {
     using L = model_layout<T>;
@@ -32,6 +110,7 @@ std::string column_definition() {
     } else if (!is_nullable<F>) {
         out += " NOT NULL";
     }
+    out += references_clause<T, K>();
     return out;
 }
 
@@ -53,6 +132,13 @@ std::vector<std::string> table_ddl() {
                                   quoted(fmt::format("{}_{}_index", L::table, column)), quoted(L::table),
                                   quoted(column)));
     }
+    [&]<std::size_t... R>(std::index_sequence<R...>) {
+        ((void)([&] {
+             if constexpr (edge<T, L::relation_fields[R]>::kind == relation_kind::belongs_to_many)
+                 for (auto& sql : junction_ddl<T, L::relation_fields[R]>()) out.push_back(std::move(sql));
+         }()),
+         ...);
+    }(std::make_index_sequence<L::relation_count>{});
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Single-row reads and writes by primary key: what database and the committer build on.
 
+#include <relate/detail/relation_access.hpp>
 #include <relate/detail/row.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/error.hpp>
@@ -25,6 +26,7 @@ std::optional<T> find_row(session& s, const typename model_layout<T>::key_type& 
     if (!st->step()) return std::nullopt;
     std::optional<T> out{std::in_place};
     read_row(*st, *out);
+    if constexpr (model_layout<T>::relation_count > 0) stamp_relations(*out, false);
     return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <bitset>
 #include <string>
 #include <utility>
 
@@ -19,6 +20,22 @@ void read_row(const sqlite::statement& st, T& out, int first = 0) {
     [&]<std::size_t... K>(std::index_sequence<K...>) {
         (read_field(st, first + static_cast<int>(K), get_field<L::column_fields[K]>(out),
                     column_context{L::table, L::column_names[K]}),
+         ...);
+    }(std::make_index_sequence<L::column_count>{});
+}
+
+/// Which columns of T a statement reads (select() inside an include narrows it).
+template <class T>
+using column_mask = std::bitset<model_layout<T>::column_count>;
+
+/// Reads the columns in `mask` from consecutive result columns; the others keep their defaults.
+template <class T>
+void read_row(const sqlite::statement& st, T& out, const column_mask<T>& mask, int first) {
+    using L = model_layout<T>;
+    int index = first;
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        ((mask[K] ? read_field(st, index++, get_field<L::column_fields[K]>(out), column_context{L::table, L::column_names[K]})
+                  : void()),
          ...);
     }(std::make_index_sequence<L::column_count>{});
 }
@@ -64,6 +81,20 @@ std::string select_list(std::string_view qualifier) {
         append_quoted(out, qualifier);
         out += '.';
         append_quoted(out, column);
+    }
+    return out;
+}
+
+/// The columns in `mask`, qualified by `qualifier`.
+template <class T>
+std::string select_list(std::string_view qualifier, const column_mask<T>& mask) {
+    std::string out;
+    for (std::size_t k = 0; k < model_layout<T>::column_count; ++k) {
+        if (!mask[k]) continue;
+        if (!out.empty()) out += ", ";
+        append_quoted(out, qualifier);
+        out += '.';
+        append_quoted(out, model_layout<T>::column_names[k]);
     }
     return out;
 }

@@ -1,0 +1,95 @@
+#pragma once
+// One batched statement per relation edge: `... WHERE match IN (?, ?, ...)` over a de-duplicated
+// key set. Keys are always bound, never formatted. The list is padded to a power of two (unused
+// slots stay NULL, which matches nothing) so the statement cache holds a few shapes per edge,
+// and chunked when the keys exceed SQLite's bound-variable limit, read at run time.
+
+#include <relate/detail/column_io.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/detail/sql_text.hpp>
+#include <relate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relate::detail {
+
+/// The parts of a keyed statement; keys go where `match IN (...)` is.
+struct keyed_query {
+    std::string select;              ///< the result columns
+    std::string from;                ///< FROM ... [JOIN ...]
+    std::string match;               ///< the column compared with the keys
+    const fragment* where = nullptr; ///< an extra condition (scope 0 is `own_table`)
+    std::string_view own_table;
+    std::string group_by;            ///< " GROUP BY ..." or empty
+    std::string order_by;            ///< " ORDER BY ..." or empty
+    std::optional<std::int64_t> per_key_limit;  ///< at most this many rows per key (ROW_NUMBER window)
+    std::string window_order;        ///< the window's ORDER BY terms when per_key_limit is set
+
+    /// The SQL for `placeholders` keys, plus the values bound after the keys.
+    [[nodiscard]] sql_statement render(std::size_t placeholders) const {
+        sql_statement out;
+        std::string in_list;
+        in_list.reserve(placeholders * 3);
+        for (std::size_t i = 0; i < placeholders; ++i) in_list += i == 0 ? "?" : ", ?";
+
+        std::string core = per_key_limit ? fmt::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
+                                                       "\"relate_row\" FROM {} WHERE {} IN ({})",
+                                                       select, match, window_order, from, match, in_list)
+                                          : fmt::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
+        out.sql = std::move(core);
+        if (where != nullptr && !where->empty()) {
+            out.sql += " AND (";
+            out.append(*where, own_table);
+            out.sql += ")";
+        }
+        out.sql += group_by;
+        if (per_key_limit) {
+            out.sql = fmt::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" <= ?", out.sql, quoted(own_table));
+            out.args.emplace_back(*per_key_limit);
+        }
+        out.sql += order_by;
+        return out;
+    }
+
+    [[nodiscard]] std::size_t extra_parameters() const {
+        std::size_t n = per_key_limit ? 1 : 0;
+        if (where != nullptr)
+            for (const auto& p : where->pieces) n += std::holds_alternative<value_piece>(p) ? 1 : 0;
+        return n;
+    }
+};
+
+/// Runs the keyed query over every key, chunked under the bound-variable limit; calls on_row(st)
+/// for each result row. Returns how many statements ran.
+template <class K, class OnRow>
+std::size_t run_keyed(session& s, const keyed_query& q, const std::vector<K>& keys, column_context key_context,
+                      OnRow&& on_row) {
+    const std::size_t limit = static_cast<std::size_t>(std::max(s.conn.variable_limit(), 1));
+    const std::size_t extra = q.extra_parameters();
+    if (extra >= limit)
+        throw error(fmt::format("relate: loading {} needs {} bound values besides its keys, over SQLite's limit of {}",
+                                q.own_table, extra, limit));
+    const std::size_t per_chunk = limit - extra;
+    std::size_t statements = 0;
+    for (std::size_t start = 0; start < keys.size(); start += per_chunk) {
+        const std::size_t count = std::min(per_chunk, keys.size() - start);
+        const std::size_t placeholders = std::min(std::bit_ceil(count), per_chunk);
+        const sql_statement sql = q.render(placeholders);
+        auto st = s.conn.prepare(sql.sql);
+        for (std::size_t i = 0; i < count; ++i) bind_field(*st, static_cast<int>(i + 1), keys[start + i], key_context);
+        for (std::size_t i = 0; i < sql.args.size(); ++i)
+            st->bind_value(static_cast<int>(placeholders + i + 1), sql.args[i]);
+        while (st->step()) on_row(*st);
+        ++statements;
+    }
+    return statements;
+}
+
+}  // namespace relate::detail

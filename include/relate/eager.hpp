@@ -1,0 +1,196 @@
+#pragma once
+// Eager loading: what query<T>::with() accepts.
+//
+//   db.query<User>().with(&User::profile, &User::posts)            // member pointers
+//   db.query<User>().with("posts.tags", "profile")                  // dotted paths, checked at compile time
+//   db.query<User>().with(relate::runtime_path(text))               // checked at run time: unknown_relation
+//   db.query<User>().with(relate::include(&User::posts)             // constrained and nested
+//       .where(col<&Post::title> != "").order_by(col<&Post::id>.desc()).limit(3)
+//       .select(&Post::id, &Post::title).with(&Post::tags))
+
+#include <relate/detail/edge.hpp>
+#include <relate/detail/include_tree.hpp>
+#include <relate/expr.hpp>
+#include <relate/options.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace relate {
+
+/// An include path known only at run time; a name that is not a relation throws
+/// relate::unknown_relation. Names are compared with the model's relations, never put in SQL.
+struct runtime_path {
+    explicit runtime_path(std::string p) : text(std::move(p)) {}
+    std::string text;
+};
+
+namespace detail {
+
+enum class path_problem { none, unknown_name, names_a_column, empty_segment, too_deep };
+
+/// Walks a dotted path through the models' relations (called from include_arg's consteval
+/// constructor; constexpr rather than consteval because Clang 14 rejects the recursion otherwise).
+template <class T>
+constexpr path_problem check_path(std::string_view path, std::size_t depth) {
+    using L = model_layout<T>;
+    if (depth > max_include_depth) return path_problem::too_deep;
+    const std::size_t dot = path.find('.');
+    const std::string_view name = path.substr(0, dot);
+    const std::string_view rest = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    if (name.empty() || (dot != std::string_view::npos && rest.empty())) return path_problem::empty_segment;
+    path_problem result = L::find_column(name) < L::column_count ? path_problem::names_a_column : path_problem::unknown_name;
+    [&]<std::size_t... R>(std::index_sequence<R...>) {
+        ((L::relation_names[R] == name
+              ? void(result = rest.empty() ? path_problem::none
+                                           : check_path<target_of<T, L::relation_fields[R]>>(rest, depth + 1))
+              : void()),
+         ...);
+    }(std::make_index_sequence<L::relation_count>{});
+    return result;
+}
+
+// Called only when a compile-time include path is wrong: being non-constexpr, each one stops
+// compilation, and its name and this line say what is wrong.
+inline void relate_include_path_names_no_relation_of_the_model() {}
+inline void relate_include_path_names_a_column_not_a_relation() {}
+inline void relate_include_path_has_an_empty_segment() {}
+inline void relate_include_path_is_deeper_than_max_include_depth() {}
+
+/// The column ordinal of the field at `address` inside `object`.
+template <class T>
+std::size_t column_at(const T& object, const void* address) {
+    using L = model_layout<T>;
+    std::size_t found = L::column_count;
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        ((static_cast<const void*>(&get_field<L::column_fields[K]>(object)) == address ? void(found = K) : void()), ...);
+    }(std::make_index_sequence<L::column_count>{});
+    if (found == L::column_count)
+        throw error(fmt::format("relate: select() names a member of {} that is not a column", type_name<T>));
+    return found;
+}
+
+/// Something with() can turn into an include node of T (relate::include(...) specs).
+template <class T>
+class include_source {
+public:
+    [[nodiscard]] virtual std::shared_ptr<include_base<T>> node() const = 0;
+
+protected:
+    include_source() = default;
+    include_source(const include_source&) = default;
+    include_source& operator=(const include_source&) = default;
+    ~include_source() = default;
+};
+
+}  // namespace detail
+
+/// One argument of with(): a relation member pointer, a dotted path literal, a runtime_path, or
+/// a relate::include(...) spec. Literal paths are checked by the compiler.
+template <class T>
+class include_arg {
+public:
+    constexpr include_arg() = default;
+
+    template <std::size_t N>
+    consteval include_arg(const char (&path)[N]) : text_(path, N - 1) {  // NOLINT: a literal path is an include
+        switch (detail::check_path<T>(text_, 1)) {
+            case detail::path_problem::none: break;
+            case detail::path_problem::unknown_name:
+                detail::relate_include_path_names_no_relation_of_the_model();  // relate: include path names no relation of the model
+                break;
+            case detail::path_problem::names_a_column:
+                detail::relate_include_path_names_a_column_not_a_relation();  // relate: include path names a column, not a relation
+                break;
+            case detail::path_problem::empty_segment:
+                detail::relate_include_path_has_an_empty_segment();  // relate: include path has an empty segment
+                break;
+            case detail::path_problem::too_deep:
+                detail::relate_include_path_is_deeper_than_max_include_depth();  // relate: include path is too deep
+                break;
+        }
+    }
+
+    include_arg(const runtime_path& path) : text_(path.text) {}  // NOLINT
+
+    template <class R>
+        requires detail::relation_field<R>
+    constexpr include_arg(R T::*) : make_(&detail::make_include_node<T, detail::relation_index<T, R>()>) {}  // NOLINT
+
+    constexpr include_arg(const detail::include_source<T>& source) : source_(&source) {}  // NOLINT
+
+    /// Adds this include to the list (no-op for an empty argument).
+    void apply(detail::include_list<T>& list, std::size_t depth, std::size_t limit) const {
+        if (make_ != nullptr) {
+            list.add(make_());
+        } else if (source_ != nullptr) {
+            list.add(source_->node());
+        } else if (!text_.empty()) {
+            list.add_path(text_, depth, limit);
+        }
+    }
+
+private:
+    std::string_view text_;
+    std::shared_ptr<detail::include_base<T>> (*make_)() = nullptr;
+    const detail::include_source<T>* source_ = nullptr;
+};
+
+/// A constrained include of relation member I of Parent: where, order_by, limit (per parent),
+/// select, and nested with.
+template <class Parent, std::size_t I>
+class include_spec final : public detail::include_source<Parent> {
+    using node_type = detail::include_node<Parent, I>;
+    using Target = typename node_type::Target;
+
+public:
+    include_spec() : node_(std::make_shared<node_type>()) {}
+
+    include_spec& where(const predicate<Target>& condition) {
+        node_->where = node_->where ? (*node_->where && condition) : condition;
+        return *this;
+    }
+    template <class... Terms>
+        requires(std::convertible_to<Terms, order_term<Target>> && ...)
+    include_spec& order_by(const Terms&... terms) {
+        (node_->order.push_back(static_cast<order_term<Target>>(terms)), ...);
+        return *this;
+    }
+    /// At most n related rows per parent (a ROW_NUMBER window), not n in total.
+    include_spec& limit(std::int64_t n) {
+        node_->limit = n;
+        return *this;
+    }
+    /// Reads only these fields (and the keys matching needs); the others keep their defaults.
+    template <class... F>
+    include_spec& select(F Target::*... fields) {
+        const Target probe{};  // member pointers are compared by the address they select in it
+        detail::column_mask<Target> mask;
+        (mask.set(detail::column_at(probe, &(probe.*fields))), ...);
+        node_->select = mask;
+        return *this;
+    }
+    include_spec& with(include_arg<Target> a, include_arg<Target> b = {}, include_arg<Target> c = {},
+                       include_arg<Target> d = {}, include_arg<Target> e = {}, include_arg<Target> f = {},
+                       include_arg<Target> g = {}, include_arg<Target> h = {}) {
+        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h}) arg->apply(node_->nested, 2, max_include_depth);
+        return *this;
+    }
+
+    [[nodiscard]] std::shared_ptr<detail::include_base<Parent>> node() const override { return node_->clone(); }
+
+private:
+    std::shared_ptr<node_type> node_;
+};
+
+/// Starts a constrained include: relate::include(&User::posts).where(...).limit(3).
+template <class Parent, class R>
+    requires detail::relation_field<R>
+auto include(R Parent::*) {
+    return include_spec<Parent, detail::relation_index<Parent, R>()>{};
+}
+
+}  // namespace relate

@@ -1,0 +1,118 @@
+#pragma once
+// Relation existence and counts:
+//   db.query<User>().where(relate::has(&User::posts, col<&Post::title>.like("A%")))
+//   db.query<User>().where(relate::doesnt_have(&User::posts))
+//   db.query<User>().with_count(&User::posts) ... user.posts.count()
+
+#include <relate/detail/edge.hpp>
+#include <relate/detail/keyed_fetch.hpp>
+#include <relate/detail/relation_access.hpp>
+#include <relate/expr.hpp>
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace relate {
+
+namespace detail {
+
+/// EXISTS (SELECT 1 FROM related AS rN WHERE <link to the owner row> AND (condition)).
+template <class Owner, std::size_t I>
+fragment exists_related(const fragment* condition) {
+    using E = edge<Owner, I>;
+    using OL = model_layout<Owner>;
+    using TL = model_layout<typename E::target>;
+    const int scope = (condition != nullptr ? condition->max_scope : 0) + 1;
+    const std::string alias = fmt::format("\"r{}\"", scope);
+    fragment f;
+    if constexpr (E::kind == relation_kind::belongs_to_many) {
+        const std::string junction = fmt::format("\"r{}j\"", scope);
+        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} JOIN {} AS {} ON {}.{} = {}.{} WHERE {}.{} = ",
+                           quoted(TL::table), alias, quoted(E::junction), junction, junction,
+                           quoted(E::junction_target_key), alias, quoted(TL::primary_key_name), junction,
+                           quoted(E::junction_owner_key)))
+            .column(OL::primary_key_name);
+    } else if constexpr (E::kind == relation_kind::belongs_to) {
+        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", quoted(TL::table), alias))
+            .column(TL::primary_key_name, scope)
+            .text(" = ")
+            .column(E::foreign_key);
+    } else {
+        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", quoted(TL::table), alias))
+            .column(E::foreign_key, scope)
+            .text(" = ")
+            .column(OL::primary_key_name);
+    }
+    if (condition != nullptr) {
+        fragment inner = *condition;
+        f.text(" AND (").append(inner.rescope(scope)).text(")");
+    }
+    f.text(")");
+    f.max_scope = scope;
+    return f;
+}
+
+/// with_count: one grouped statement per relation, counts stored on each parent's relation.
+template <class Parent, std::size_t I>
+void load_count(session& s, const std::vector<Parent*>& parents) {
+    using E = edge<Parent, I>;
+    using PL = model_layout<Parent>;
+    using K = typename PL::key_type;
+    static_assert(E::kind == relation_kind::has_many || E::kind == relation_kind::belongs_to_many,
+                  "relate: with_count counts has_many and belongs_to_many relations");
+    std::vector<K> keys;
+    std::unordered_set<K> seen;
+    for (const Parent* p : parents)
+        if (seen.insert(primary_key_of(*p)).second) keys.push_back(primary_key_of(*p));
+
+    keyed_query q;
+    const std::string_view table = E::kind == relation_kind::has_many ? model_layout<typename E::target>::table : E::junction;
+    const std::string_view key = E::kind == relation_kind::has_many ? E::foreign_key : E::junction_owner_key;
+    q.match = quoted(table) + "." + quoted(key);
+    q.select = q.match + ", COUNT(*)";
+    q.from = quoted(table);
+    q.own_table = table;
+    q.group_by = " GROUP BY " + q.match;
+    std::unordered_map<K, std::int64_t> counts;
+    run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name}, [&](const sqlite::statement& st) {
+        K owner{};
+        read_field(st, 0, owner, column_context{table, key});
+        counts[owner] = st.column_int64(1);
+    });
+    for (Parent* p : parents) {
+        const auto found = counts.find(primary_key_of(*p));
+        relation_access::set_count(get_field<I>(*p), found == counts.end() ? 0 : found->second);
+    }
+}
+
+}  // namespace detail
+
+/// Rows with at least one related row (matching condition, when given).
+template <class Owner, class R>
+    requires detail::relation_field<R>
+predicate<Owner> has(R Owner::*) {
+    return predicate<Owner>(detail::exists_related<Owner, detail::relation_index<Owner, R>()>(nullptr));
+}
+template <class Owner, class R>
+    requires detail::relation_field<R>
+predicate<Owner> has(R Owner::*, const predicate<typename R::target_type>& condition) {
+    return predicate<Owner>(detail::exists_related<Owner, detail::relation_index<Owner, R>()>(&condition.sql()));
+}
+
+/// Rows with no related row (matching condition, when given).
+template <class Owner, class R>
+    requires detail::relation_field<R>
+predicate<Owner> doesnt_have(R Owner::* member) {
+    return !has(member);
+}
+template <class Owner, class R>
+    requires detail::relation_field<R>
+predicate<Owner> doesnt_have(R Owner::* member, const predicate<typename R::target_type>& condition) {
+    return !has(member, condition);
+}
+
+}  // namespace relate
