@@ -32,17 +32,17 @@ fragment exists_related(const fragment* condition) {
     if constexpr (E::kind == relation_kind::belongs_to_many) {
         const std::string junction = fmt::format("\"r{}j\"", scope);
         f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} JOIN {} AS {} ON {}.{} = {}.{} WHERE {}.{} = ",
-                           quoted(TL::table), alias, quoted(E::junction), junction, junction,
-                           quoted(E::junction_target_key), alias, quoted(TL::primary_key_name), junction,
-                           quoted(E::junction_owner_key)))
+                           sql_identifier(TL::table), alias, sql_identifier(E::junction), junction, junction,
+                           sql_identifier(E::junction_target_key), alias, sql_identifier(TL::primary_key_name), junction,
+                           sql_identifier(E::junction_owner_key)))
             .column(OL::primary_key_name);
     } else if constexpr (E::kind == relation_kind::belongs_to) {
-        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", quoted(TL::table), alias))
+        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", sql_identifier(TL::table), alias))
             .column(TL::primary_key_name, scope)
             .text(" = ")
             .column(E::foreign_key);
     } else {
-        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", quoted(TL::table), alias))
+        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", sql_identifier(TL::table), alias))
             .column(E::foreign_key, scope)
             .text(" = ")
             .column(OL::primary_key_name);
@@ -72,9 +72,9 @@ void load_count(session& s, const std::vector<Parent*>& parents) {
     keyed_query q;
     const std::string_view table = E::kind == relation_kind::has_many ? model_layout<typename E::target>::table : E::junction;
     const std::string_view key = E::kind == relation_kind::has_many ? E::foreign_key : E::junction_owner_key;
-    q.match = quoted(table) + "." + quoted(key);
+    q.match = sql_identifier(table) + "." + sql_identifier(key);
     q.select = q.match + ", COUNT(*)";
-    q.from = quoted(table);
+    q.from = sql_identifier(table);
     q.own_table = table;
     q.group_by = " GROUP BY " + q.match;
     std::unordered_map<K, std::int64_t> counts;

@@ -124,8 +124,8 @@ public:
     std::int64_t remove() {
         detail::sql_statement inner = select_statement(key_column());
         detail::sql_statement sql{
-            fmt::format("DELETE FROM {} WHERE {} IN ({})", detail::quoted(layout::table),
-                        detail::quoted(layout::primary_key_name), inner.sql),
+            fmt::format("DELETE FROM {} WHERE {} IN ({})", detail::sql_identifier(layout::table),
+                        detail::sql_identifier(layout::primary_key_name), inner.sql),
             std::move(inner.args)};
         auto st = session_->conn.prepare(sql.sql);
         sql.bind(*st);
@@ -145,12 +145,12 @@ private:
     }
 
     static std::string key_column() {
-        return detail::quoted(layout::table) + "." + detail::quoted(layout::primary_key_name);
+        return detail::sql_identifier(layout::table) + "." + detail::sql_identifier(layout::primary_key_name);
     }
 
     detail::sql_statement select_statement(const std::string& what) const {
         detail::sql_statement sql;
-        sql.sql = "SELECT " + what + " FROM " + detail::quoted(layout::table);
+        sql.sql = "SELECT " + what + " FROM " + detail::sql_identifier(layout::table);
         if (where_) {
             sql.sql += " WHERE ";
             sql.append(where_->sql(), layout::table);

@@ -30,6 +30,15 @@ inline std::string_view on_delete_sql(delete_policy policy) {
     return "RESTRICT";
 }
 
+template <class Parent, class Child, std::size_t I>
+constexpr void take_policy_if_declared(std::string_view key, delete_policy& out) {
+    using E = edge<Parent, I>;
+    if constexpr ((E::kind == relation_kind::has_one || E::kind == relation_kind::has_many) &&
+                  std::is_same_v<typename E::target, Child>) {
+        if (E::foreign_key == key) out = E::policy;
+    }
+}
+
 /// The policy Parent declares (has_one / has_many) for Child rows pointing at it through `key`;
 /// restrict when Parent declares none.
 template <class Parent, class Child>
@@ -37,16 +46,22 @@ constexpr delete_policy declared_policy(std::string_view key) {
     using L = model_layout<Parent>;
     delete_policy out = delete_policy::restrict;
     [&]<std::size_t... R>(std::index_sequence<R...>) {
-        ((void)([&] {
-             using E = edge<Parent, L::relation_fields[R]>;
-             if constexpr ((E::kind == relation_kind::has_one || E::kind == relation_kind::has_many) &&
-                           std::is_same_v<typename E::target, Child>) {
-                 if (E::foreign_key == key) out = E::policy;
-             }
-         }()),
-         ...);
+        (take_policy_if_declared<Parent, Child, L::relation_fields[R]>(key, out), ...);
     }(std::make_index_sequence<L::relation_count>{});
     return out;
+}
+
+template <class T, std::size_t K, std::size_t I>
+void append_reference_if_foreign_key(std::string& out) {
+    using E = edge<T, I>;
+    using L = model_layout<T>;
+    if constexpr (E::kind == relation_kind::belongs_to) {
+        using TL = model_layout<typename E::target>;
+        if (E::foreign_key == L::column_names[K])
+            out = fmt::format(" REFERENCES {} ({}) ON DELETE {}", sql_identifier(TL::table),
+                              sql_identifier(TL::primary_key_name),
+                              on_delete_sql(declared_policy<typename E::target, T>(E::foreign_key)));
+    }
 }
 
 /// " REFERENCES ..." for column K of T when a belongs_to of T uses it as its foreign key.
@@ -55,16 +70,7 @@ std::string references_clause() {
     using L = model_layout<T>;
     std::string out;
     [&]<std::size_t... R>(std::index_sequence<R...>) {
-        ((void)([&] {
-             using E = edge<T, L::relation_fields[R]>;
-             if constexpr (E::kind == relation_kind::belongs_to) {
-                 using TL = model_layout<typename E::target>;
-                 if (E::foreign_key == L::column_names[K])
-                     out = fmt::format(" REFERENCES {} ({}) ON DELETE {}", quoted(TL::table), quoted(TL::primary_key_name),
-                                       on_delete_sql(declared_policy<typename E::target, T>(E::foreign_key)));
-             }
-         }()),
-         ...);
+        (append_reference_if_foreign_key<T, K, L::relation_fields[R]>(out), ...);
     }(std::make_index_sequence<L::relation_count>{});
     return out;
 }
@@ -78,8 +84,8 @@ std::vector<std::string> junction_ddl() {
     using TL = model_layout<typename E::target>;
     const auto key_column = [](std::string_view name, std::string_view type, std::string_view table,
                                std::string_view key) {
-        return fmt::format("{} {} NOT NULL REFERENCES {} ({}) ON DELETE CASCADE", quoted(name), type, quoted(table),
-                           quoted(key));
+        return fmt::format("{} {} NOT NULL REFERENCES {} ({}) ON DELETE CASCADE", sql_identifier(name), type, sql_identifier(table),
+                           sql_identifier(key));
     };
     std::string owner = key_column(E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), OL::table,
                                    OL::primary_key_name);
@@ -89,19 +95,25 @@ std::vector<std::string> junction_ddl() {
     const bool owner_first = snake_case(type_name<T>).view() <= snake_case(type_name<typename E::target>).view();
     const std::string_view first_key = owner_first ? E::junction_owner_key : E::junction_target_key;
     const std::string_view second_key = owner_first ? E::junction_target_key : E::junction_owner_key;
-    return {fmt::format("CREATE TABLE IF NOT EXISTS {} ({}, {}, PRIMARY KEY ({}, {})) WITHOUT ROWID", quoted(E::junction),
-                        owner_first ? owner : target, owner_first ? target : owner, quoted(first_key),
-                        quoted(second_key)),
+    return {fmt::format("CREATE TABLE IF NOT EXISTS {} ({}, {}, PRIMARY KEY ({}, {})) WITHOUT ROWID", sql_identifier(E::junction),
+                        owner_first ? owner : target, owner_first ? target : owner, sql_identifier(first_key),
+                        sql_identifier(second_key)),
             fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
-                        quoted(fmt::format("{}_{}_index", E::junction, second_key)), quoted(E::junction),
-                        quoted(second_key))};
+                        sql_identifier(fmt::format("{}_{}_index", E::junction, second_key)), sql_identifier(E::junction),
+                        sql_identifier(second_key))};
+}
+
+template <class T, std::size_t I>
+void append_junction_ddl(std::vector<std::string>& out) {
+    if constexpr (edge<T, I>::kind == relation_kind::belongs_to_many)
+        for (auto& sql : junction_ddl<T, I>()) out.push_back(std::move(sql));
 }
 
 template <class T, std::size_t K>
 std::string column_definition() {
     using L = model_layout<T>;
     using F = typename L::template column_t<K>;
-    std::string out = quoted(L::column_names[K]);
+    std::string out = sql_identifier(L::column_names[K]);
     out += ' ';
     out += sql_type_name<storage_t<column_value_t<F>>>();
     if (K == L::primary_key_column) {
@@ -124,20 +136,16 @@ std::vector<std::string> table_ddl() {
     }(std::make_index_sequence<L::column_count>{});
 
     std::vector<std::string> out{
-        fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quoted(L::table), fmt::join(columns, ", "))};
+        fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", sql_identifier(L::table), fmt::join(columns, ", "))};
     for (std::size_t k = 0; k < L::column_count; ++k) {
         const std::string_view column = L::column_names[k];
         if (k == L::primary_key_column || !looks_like_foreign_key(column)) continue;
         out.push_back(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
-                                  quoted(fmt::format("{}_{}_index", L::table, column)), quoted(L::table),
-                                  quoted(column)));
+                                  sql_identifier(fmt::format("{}_{}_index", L::table, column)), sql_identifier(L::table),
+                                  sql_identifier(column)));
     }
     [&]<std::size_t... R>(std::index_sequence<R...>) {
-        ((void)([&] {
-             if constexpr (edge<T, L::relation_fields[R]>::kind == relation_kind::belongs_to_many)
-                 for (auto& sql : junction_ddl<T, L::relation_fields[R]>()) out.push_back(std::move(sql));
-         }()),
-         ...);
+        (append_junction_ddl<T, L::relation_fields[R]>(out), ...);
     }(std::make_index_sequence<L::relation_count>{});
     return out;
 }

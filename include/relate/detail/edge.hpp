@@ -68,13 +68,17 @@ struct edge {
 
 /// A type relate can use as a model, checked without asserting (for targets and traits).
 template <class T>
-consteval bool is_usable_model() {
+constexpr bool is_usable_model() {
     if constexpr (!std::is_class_v<T> || !std::is_aggregate_v<T> || std::is_polymorphic_v<T>)
         return false;
     else
         return all_columns_supported<T>(std::make_index_sequence<field_count<T>>{}) &&
                has_primary_key_field<T>(std::make_index_sequence<field_count<T>>{});
 }
+
+/// is_usable_model as a value, for SFINAE (Clang 14 crashes on a consteval call there).
+template <class T>
+inline constexpr bool is_model_v = is_usable_model<T>();
 
 template <class T, std::size_t I>
 consteval std::size_t count_fields_of_type() {

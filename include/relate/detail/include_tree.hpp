@@ -152,18 +152,18 @@ private:
     [[nodiscard]] keyed_query target_query(const column_mask<Target>& mask, std::string match) const {
         keyed_query q;
         q.select = select_list<Target>(TL::table, mask);
-        q.from = quoted(TL::table);
+        q.from = sql_identifier(TL::table);
         q.match = std::move(match);
         q.where = where ? &where->sql() : nullptr;
         q.own_table = TL::table;
         std::string terms;
         for (const auto& term : order)
-            terms += fmt::format("{}{}.{} {}", terms.empty() ? "" : ", ", quoted(TL::table), quoted(term.column),
+            terms += fmt::format("{}{}.{} {}", terms.empty() ? "" : ", ", sql_identifier(TL::table), sql_identifier(term.column),
                                  term.descending ? "DESC" : "ASC");
         if (!terms.empty()) q.order_by = " ORDER BY " + terms;
         if (limit) {
             q.per_key_limit = limit;
-            q.window_order = terms.empty() ? quoted(TL::table) + "." + quoted(TL::primary_key_name) : terms;
+            q.window_order = terms.empty() ? sql_identifier(TL::table) + "." + sql_identifier(TL::primary_key_name) : terms;
         }
         return q;
     }
@@ -206,7 +206,7 @@ private:
         const column_mask<Target> mask = target_columns();
         std::vector<Target> rows;
         if (!keys.empty()) {
-            const keyed_query q = target_query(mask, quoted(TL::table) + "." + quoted(TL::primary_key_name));
+            const keyed_query q = target_query(mask, sql_identifier(TL::table) + "." + sql_identifier(TL::primary_key_name));
             run_keyed(s, q, keys, column_context{TL::table, TL::primary_key_name},
                       [&](const sqlite::statement& st) { read_row(st, rows.emplace_back(), mask, 0); });
         }
@@ -231,7 +231,7 @@ private:
 
         const column_mask<Target> mask = target_columns();
         std::vector<Target> rows;
-        const keyed_query q = target_query(mask, quoted(TL::table) + "." + quoted(E::foreign_key));
+        const keyed_query q = target_query(mask, sql_identifier(TL::table) + "." + sql_identifier(E::foreign_key));
         run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name},
                   [&](const sqlite::statement& st) { read_row(st, rows.emplace_back(), mask, 0); });
         load_nested(s, rows, depth);
@@ -251,11 +251,11 @@ private:
         const std::vector<K> keys = distinct_keys<K>(parents, repeated);
 
         const column_mask<Target> mask = target_columns();
-        keyed_query q = target_query(mask, "\"relate_junction\"." + quoted(E::junction_owner_key));
-        q.select = "\"relate_junction\"." + quoted(E::junction_owner_key) + ", " + q.select;
-        q.from = fmt::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}", quoted(TL::table),
-                             quoted(E::junction), quoted(E::junction_target_key), quoted(TL::table),
-                             quoted(TL::primary_key_name));
+        keyed_query q = target_query(mask, "\"relate_junction\"." + sql_identifier(E::junction_owner_key));
+        q.select = "\"relate_junction\"." + sql_identifier(E::junction_owner_key) + ", " + q.select;
+        q.from = fmt::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}", sql_identifier(TL::table),
+                             sql_identifier(E::junction), sql_identifier(E::junction_target_key), sql_identifier(TL::table),
+                             sql_identifier(TL::primary_key_name));
 
         std::vector<Target> unique;                         // each related row once
         std::unordered_map<TK, std::size_t> index_of;       // its place in `unique`

@@ -51,7 +51,7 @@ struct keyed_query {
         }
         out.sql += group_by;
         if (per_key_limit) {
-            out.sql = fmt::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" <= ?", out.sql, quoted(own_table));
+            out.sql = fmt::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" <= ?", out.sql, sql_identifier(own_table));
             out.args.emplace_back(*per_key_limit);
         }
         out.sql += order_by;

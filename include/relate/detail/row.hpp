@@ -105,12 +105,12 @@ struct row_sql {
     using L = model_layout<T>;
 
     static const std::string& select_from() {
-        static const std::string sql = fmt::format("SELECT {} FROM {}", select_list<T>(L::table), quoted(L::table));
+        static const std::string sql = fmt::format("SELECT {} FROM {}", select_list<T>(L::table), sql_identifier(L::table));
         return sql;
     }
     static const std::string& find() {
         static const std::string sql =
-            fmt::format("{} WHERE {}.{} = ?", select_from(), quoted(L::table), quoted(L::primary_key_name));
+            fmt::format("{} WHERE {}.{} = ?", select_from(), sql_identifier(L::table), sql_identifier(L::primary_key_name));
         return sql;
     }
     /// INSERT of every column, or of every column but an integer key SQLite assigns.
@@ -125,15 +125,15 @@ struct row_sql {
             for (std::size_t k = 0; k < L::column_count; ++k) {
                 if (k == L::primary_key_column) continue;
                 if (!set.empty()) set += ", ";
-                set += quoted(L::column_names[k]) + " = ?";
+                set += sql_identifier(L::column_names[k]) + " = ?";
             }
-            return fmt::format("UPDATE {} SET {} WHERE {} = ?", quoted(L::table), set, quoted(L::primary_key_name));
+            return fmt::format("UPDATE {} SET {} WHERE {} = ?", sql_identifier(L::table), set, sql_identifier(L::primary_key_name));
         }();
         return sql;
     }
     static const std::string& remove() {
         static const std::string sql =
-            fmt::format("DELETE FROM {} WHERE {} = ?", quoted(L::table), quoted(L::primary_key_name));
+            fmt::format("DELETE FROM {} WHERE {} = ?", sql_identifier(L::table), sql_identifier(L::primary_key_name));
         return sql;
     }
 
@@ -147,11 +147,11 @@ private:
                 columns += ", ";
                 values += ", ";
             }
-            columns += quoted(L::column_names[k]);
+            columns += sql_identifier(L::column_names[k]);
             values += '?';
         }
-        if (columns.empty()) return fmt::format("INSERT INTO {} DEFAULT VALUES", quoted(L::table));
-        return fmt::format("INSERT INTO {} ({}) VALUES ({})", quoted(L::table), columns, values);
+        if (columns.empty()) return fmt::format("INSERT INTO {} DEFAULT VALUES", sql_identifier(L::table));
+        return fmt::format("INSERT INTO {} ({}) VALUES ({})", sql_identifier(L::table), columns, values);
     }
 };
 

@@ -25,7 +25,7 @@ inline void append_quoted(std::string& out, std::string_view identifier) {
     out += '"';
 }
 
-inline std::string quoted(std::string_view identifier) {
+inline std::string sql_identifier(std::string_view identifier) {
     std::string out;
     append_quoted(out, identifier);
     return out;
