@@ -1,4 +1,6 @@
 // Every example of DESIGN.md's "Relations: loading" section, compiled and checked.
+#include "blog_models.hpp"
+
 #include <relate/json.hpp>
 #include <relate/relate.hpp>
 
@@ -8,38 +10,7 @@
 
 namespace design {
 
-struct Profile;
-struct Post;
-struct Tag;
-
-struct User {
-    std::int64_t id = 0;
-    std::string name;
-    std::string email;
-    relate::has_one<Profile> profile;
-    relate::has_many<Post, relate::cascade> posts;
-};
-
-struct Profile {
-    std::int64_t id = 0;
-    std::int64_t userId = 0;
-    std::optional<std::string> bio;
-    relate::belongs_to<User> user;
-};
-
-struct Post {
-    std::int64_t id = 0;
-    std::optional<std::int64_t> userId;
-    std::string title;
-    relate::belongs_to<User> user;
-    relate::belongs_to_many<Tag> tags;
-};
-
-struct Tag {
-    std::int64_t id = 0;
-    std::string name;
-    relate::belongs_to_many<Post> posts;
-};
+using namespace blog;
 
 /// Two users with a profile and five posts each; every post tagged with both tags.
 void seed(relate::database& db) {
@@ -51,9 +22,8 @@ void seed(relate::database& db) {
         db.insert(Profile{.userId = user.id, .bio = "bio" + std::to_string(u)});
         for (int p = 1; p <= 5; ++p) {
             const Post post = db.insert(Post{.userId = user.id, .title = "post" + std::to_string(p)});
-            db.connection().execute("INSERT INTO post_tags (postId, tagId) VALUES (" + std::to_string(post.id) + ", " +
-                                    std::to_string(a.id) + "), (" + std::to_string(post.id) + ", " +
-                                    std::to_string(b.id) + ")");
+            link(db, post.id, a.id);
+            link(db, post.id, b.id);
         }
     }
 }
@@ -61,6 +31,7 @@ void seed(relate::database& db) {
 }  // namespace design
 
 using namespace design;
+using namespace blog;
 using relate::col;
 
 TEST_CASE("the eager loading examples of the design load every relation in one statement per edge", "[design]") {

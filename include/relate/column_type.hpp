@@ -187,9 +187,13 @@ struct column_type<std::chrono::sys_time<Duration>> {
         std::int64_t nanos = 0;
         if (!detail::parse_time_point(text, seconds, nanos))
             throw std::invalid_argument("not an ISO-8601 time (YYYY-MM-DDTHH:MM:SS[.fff]Z)");
-        const std::chrono::sys_time<std::chrono::nanoseconds> exact{std::chrono::seconds{seconds} +
-                                                                    std::chrono::nanoseconds{nanos}};
-        return std::chrono::floor<Duration>(exact);
+        // Whole seconds and the fraction apart: a nanosecond count would overflow outside 1678-2262.
+        const std::chrono::sys_seconds whole{std::chrono::seconds{seconds}};
+        if constexpr (std::is_convertible_v<std::chrono::seconds, Duration>)
+            return time_point{Duration{whole.time_since_epoch()} +
+                              std::chrono::duration_cast<Duration>(std::chrono::nanoseconds{nanos})};
+        else
+            return std::chrono::floor<Duration>(whole);
     }
 };
 

@@ -114,7 +114,7 @@ public:
         }
     }
 
-    include_arg(const runtime_path& path) : text_(path.text) {}  // NOLINT
+    include_arg(const runtime_path& path) : text_(path.text), checked_at_run_time_(true) {}  // NOLINT
 
     template <class R>
         requires detail::relation_field<R>
@@ -128,7 +128,7 @@ public:
             list.add(make_());
         } else if (source_ != nullptr) {
             list.add(source_->node());
-        } else if (!text_.empty()) {
+        } else if (checked_at_run_time_ || !text_.empty()) {
             list.add_path(text_, depth, limit);
         }
     }
@@ -137,6 +137,7 @@ private:
     std::string_view text_;
     std::shared_ptr<detail::include_base<T>> (*make_)() = nullptr;
     const detail::include_source<T>* source_ = nullptr;
+    bool checked_at_run_time_ = false;  // an empty runtime_path is an error, an empty argument is not
 };
 
 /// A constrained include of relation member I of Parent: where, order_by, limit (per parent),

@@ -10,6 +10,7 @@
 #include <boost/pfr/core.hpp>
 #include <boost/pfr/tuple_size.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
@@ -58,7 +59,8 @@ consteval std::string_view raw_field_name() {
     // clang: "... [Pointer = {&reflected_object.id}]"
     const std::string_view text = pretty_name_of<field_pointer<F>{&boost::pfr::get<I>(reflected_object<T>)}>();
     const std::size_t start = text.find("reflected_object");
-    const std::size_t end = text.find_first_of(")}", start);
+    // The access ends at ")}" (g++) or "}]" (clang); a lone '}' may belong to "{anonymous}".
+    const std::size_t end = std::min(text.find(")}", start), text.find("}]", start));
     const std::string_view access = text.substr(start, end - start);
     return access.substr(access.find_last_of(".:") + 1);
 }

@@ -1,0 +1,28 @@
+// expect: relate_include_path_names_a_column_not_a_relation
+// A literal include path naming a column rather than a relation is checked by the compiler.
+#include <relate/relate.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+struct Post;
+
+struct User {
+    std::int64_t id = 0;
+    std::string name;
+    relate::has_many<Post> posts;
+};
+
+struct Post {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> userId;
+    std::string title;
+    relate::belongs_to<User> user;
+};
+
+int main() {
+    relate::database db{":memory:"};
+    auto users = db.query<User>().with("name").get();
+    return static_cast<int>(users.size());
+}

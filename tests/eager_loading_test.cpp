@@ -1,0 +1,582 @@
+// Eager loading with query<T>::with(): member pointers, checked literal paths, runtime paths,
+// constrained includes, statement counts per include tree, chunking under SQLite's variable
+// limit, depth limits, self-referential trees, strict mode and the read transaction.
+
+#include "blog_models.hpp"
+
+#include <relate/relate.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+using blog::Category;
+using blog::Post;
+using blog::Profile;
+using blog::Tag;
+using blog::User;
+using Catch::Contains;
+using relate::col;
+
+namespace {
+
+std::vector<std::string> post_titles(const User& u) {
+    std::vector<std::string> out;
+    for (const Post& p : u.posts) out.push_back(p.title);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> tag_names(const Post& p) {
+    std::vector<std::string> out;
+    for (const Tag& t : p.tags) out.push_back(t.name);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+const Post& post_titled(const User& u, const std::string& title) {
+    for (const Post& p : u.posts)
+        if (p.title == title) return p;
+    FAIL("no post titled " << title);
+    throw;
+}
+
+/// A comparable picture of users with profile, posts, and the posts' tags and user.
+std::map<std::int64_t, std::string> picture(const std::vector<User>& users) {
+    std::map<std::int64_t, std::string> out;
+    for (const User& u : users) {
+        std::string s = u.name + "|" +
+                        (!u.profile.loaded() ? "unloaded" : u.profile.get() ? u.profile->bio.value_or("-") : "none") + "|";
+        std::vector<std::string> posts;
+        for (const Post& p : u.posts) {
+            std::string one = std::to_string(p.id) + ":" + p.title + ":" + (!p.user.loaded() ? "unloaded" : p.user.get() ? p.user->name : "?");
+            for (const Tag& t : p.tags) one += "," + t.name;
+            posts.push_back(one);
+        }
+        std::sort(posts.begin(), posts.end());
+        for (const auto& p : posts) s += p + ";";
+        out[u.id] = s;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("with() by member pointers loads every named relation of every row", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    std::vector<User> users;
+    const auto statements = blog::statements_of(
+        db, [&] { users = db.query<User>().with(&User::profile, &User::posts).order_by(col<&User::id>).get(); });
+    CHECK(statements == 3);
+    REQUIRE(users.size() == 3);
+
+    CHECK(users[0].profile->bio == std::optional<std::string>{"math"});
+    CHECK(post_titles(users[0]) == std::vector<std::string>{"Algorithms", "Analytical Engine", "Notes"});
+    REQUIRE(users[1].profile.get() != nullptr);
+    CHECK_FALSE(users[1].profile->bio.has_value());
+    CHECK(post_titles(users[1]) == std::vector<std::string>{"Bees"});
+    CHECK(users[2].profile.loaded());
+    CHECK(users[2].profile.get() == nullptr);
+    CHECK(users[2].posts.loaded());
+    CHECK(users[2].posts.empty());
+    for (const User& u : users)
+        for (const Post& p : u.posts) {
+            CHECK(p.userId == u.id);
+            CHECK_FALSE(p.tags.loaded());
+        }
+}
+
+TEST_CASE("with() by dotted literal paths loads nested relations", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    std::optional<User> ada;
+    const auto statements = blog::statements_of(db, [&] { ada = db.query<User>().with("posts.tags", "profile").find(1); });
+    CHECK(statements == 4);
+    REQUIRE(ada);
+    CHECK(ada->name == "Ada");
+    REQUIRE(ada->profile.get() != nullptr);
+    CHECK(ada->profile->userId == 1);
+    REQUIRE(ada->posts.size() == 3);
+    CHECK(tag_names(post_titled(*ada, "Analytical Engine")) == std::vector<std::string>{"c++", "math"});
+    CHECK(tag_names(post_titled(*ada, "Algorithms")) == std::vector<std::string>{"c++", "sql"});
+    CHECK(post_titled(*ada, "Notes").tags.loaded());
+    CHECK(post_titled(*ada, "Notes").tags.empty());
+    CHECK_FALSE(post_titled(*ada, "Notes").user.loaded());
+}
+
+TEST_CASE("with() by runtime_path loads the same as the literal path", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    auto by_literal = db.query<User>().with("posts.tags").order_by(col<&User::id>).get();
+    std::vector<User> by_runtime;
+    const auto statements = blog::statements_of(db, [&] {
+        by_runtime = db.query<User>().with(relate::runtime_path("posts.tags")).order_by(col<&User::id>).get();
+    });
+    CHECK(statements == 3);
+    REQUIRE(by_runtime.size() == 3);
+    CHECK(picture(by_runtime) == picture(by_literal));
+    CHECK(tag_names(post_titled(by_runtime[1], "Bees")) == std::vector<std::string>{"sql"});
+    CHECK_FALSE(by_runtime[0].profile.loaded());
+
+    auto tags = db.query<Tag>().with(relate::runtime_path("posts.user.profile")).order_by(col<&Tag::id>).get();
+    REQUIRE(tags.size() == 4);
+    CHECK(tags[3].posts.empty());
+    for (const Post& p : tags[1].posts) {  // sql: Algorithms (Ada) and Bees (Bob)
+        REQUIRE(p.user.get() != nullptr);
+        CHECK(p.user->profile.loaded());
+    }
+}
+
+TEST_CASE("a runtime_path naming no relation throws unknown_relation and never reaches SQL", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+    const auto before = db.stats().statements;
+
+    SECTION("an unknown name") {
+        REQUIRE_THROWS_AS(db.query<User>().with(relate::runtime_path("postz")), relate::unknown_relation);
+        REQUIRE_THROWS_WITH(db.query<User>().with(relate::runtime_path("postz")),
+                            Contains("postz") && Contains("posts"));
+    }
+    SECTION("an unknown name below a relation") {
+        REQUIRE_THROWS_AS(db.query<User>().with(relate::runtime_path("posts.tagz")), relate::unknown_relation);
+        REQUIRE_THROWS_WITH(db.query<User>().with(relate::runtime_path("posts.tagz")),
+                            Contains("tagz") && Contains("Post"));
+    }
+    SECTION("a column name") {
+        REQUIRE_THROWS_AS(db.query<User>().with(relate::runtime_path("name")), relate::unknown_relation);
+        REQUIRE_THROWS_WITH(db.query<User>().with(relate::runtime_path("name")), Contains("'name'"));
+        REQUIRE_THROWS_AS(db.query<User>().with(relate::runtime_path("posts.title")), relate::unknown_relation);
+    }
+    SECTION("an empty segment") {
+        for (const char* path : {"posts..tags", "posts.", ".posts", "."}) {
+            INFO(path);
+            REQUIRE_THROWS_AS(db.query<User>().with(relate::runtime_path(path)), relate::unknown_relation);
+            REQUIRE_THROWS_WITH(db.query<User>().with(relate::runtime_path(path)), Contains("empty segment"));
+        }
+    }
+    SECTION("SQL text") {
+        for (const char* path : {"posts; DROP TABLE users", "posts\"; DROP TABLE users; --", "profile) OR 1=1 --"}) {
+            INFO(path);
+            REQUIRE_THROWS_AS(db.query<User>().with(relate::runtime_path(path)).get(), relate::unknown_relation);
+            REQUIRE_THROWS_WITH(db.query<User>().with(relate::runtime_path(path)), Contains(path));
+        }
+        CHECK(db.query<User>().count() == 3);
+        CHECK(db.query<Post>().count() == 5);
+    }
+    CHECK(db.stats().statements - before <= 2);  // only the two counts of the last section
+}
+
+TEST_CASE("include() with where, order_by and limit gives at most n rows per parent, in order", "[eager]") {
+    relate::database db{":memory:"};
+    blog::create_blog_tables(db);
+    // user 1: posts 1..5, user 2: posts 6..9, user 3: posts 10..11, user 4: none; every third is "skip".
+    std::map<std::int64_t, std::vector<std::int64_t>> kept;
+    std::int64_t next_post = 0;
+    for (int u = 1; u <= 4; ++u) {
+        db.insert(User{.name = "u" + std::to_string(u), .email = "e"});
+        const int n = u == 1 ? 5 : u == 2 ? 4 : u == 3 ? 2 : 0;
+        for (int k = 0; k < n; ++k) {
+            ++next_post;
+            const bool skip = next_post % 3 == 0;
+            db.insert(Post{.userId = u, .title = (skip ? "skip " : "keep ") + std::to_string(next_post)});
+            if (!skip) kept[u].push_back(next_post);
+        }
+    }
+
+    std::vector<User> users;
+    const auto statements = blog::statements_of(db, [&] {
+        users = db.query<User>()
+                    .with(relate::include(&User::posts)
+                              .where(col<&Post::title>.like("keep%"))
+                              .order_by(col<&Post::id>.desc())
+                              .limit(3))
+                    .order_by(col<&User::id>)
+                    .get();
+    });
+    CHECK(statements == 2);
+    REQUIRE(users.size() == 4);
+    std::size_t total = 0;
+    for (const User& u : users) {
+        INFO("user " << u.id);
+        std::vector<std::int64_t> expected = kept[u.id];
+        std::reverse(expected.begin(), expected.end());
+        if (expected.size() > 3) expected.resize(3);
+        std::vector<std::int64_t> got;
+        for (const Post& p : u.posts) got.push_back(p.id);
+        CHECK(got == expected);
+        total += got.size();
+    }
+    CHECK(total > 3);  // three per user, not three in total
+    CHECK(total == 7);
+    REQUIRE(users[0].posts.size() == 3);  // keeps 1 2 4 5: the last three, newest first
+    CHECK(users[0].posts[0].id == 5);
+    CHECK(users[0].posts[1].id == 4);
+    CHECK(users[0].posts[2].id == 2);
+    CHECK(users[1].posts.size() == 2);    // keeps 7 8
+    CHECK(users[2].posts.size() == 2);    // keeps 10 11
+    CHECK(users[3].posts.empty());
+
+    SECTION("ascending order without a limit") {
+        auto asc = db.query<User>().with(relate::include(&User::posts).order_by(col<&Post::id>)).find(1);
+        REQUIRE(asc);
+        std::vector<std::int64_t> ids;
+        for (const Post& p : asc->posts) ids.push_back(p.id);
+        CHECK(ids == std::vector<std::int64_t>{1, 2, 3, 4, 5});
+    }
+}
+
+TEST_CASE("include().select() reads only the named fields and the keys that match rows", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    SECTION("id and title") {
+        auto users = db.query<User>().with(relate::include(&User::posts).select(&Post::id, &Post::title)).get();
+        REQUIRE(users.size() == 3);
+        for (const User& u : users)
+            for (const Post& p : u.posts) CHECK(p.userId == u.id);
+        CHECK(post_titles(users[0]) == std::vector<std::string>{"Algorithms", "Analytical Engine", "Notes"});
+    }
+    SECTION("id only: the title keeps its default") {
+        auto ada = db.query<User>().with(relate::include(&User::posts).select(&Post::id)).find(1);
+        REQUIRE(ada);
+        REQUIRE(ada->posts.size() == 3);
+        for (const Post& p : ada->posts) {
+            CHECK(p.title.empty());
+            CHECK(p.id > 0);
+            CHECK(p.userId == 1);
+        }
+    }
+    SECTION("title only: the primary key is still read") {
+        auto ada = db.query<User>().with(relate::include(&User::posts).select(&Post::title)).find(1);
+        REQUIRE(ada);
+        std::vector<std::int64_t> ids;
+        for (const Post& p : ada->posts) ids.push_back(p.id);
+        std::sort(ids.begin(), ids.end());
+        CHECK(ids == std::vector<std::int64_t>{1, 2, 3});
+    }
+    SECTION("a nested belongs_to still finds its foreign key") {
+        auto tags = db.query<Tag>()
+                        .with(relate::include(&Tag::posts).select(&Post::title).with(&Post::user))
+                        .order_by(col<&Tag::id>)
+                        .get();
+        REQUIRE(tags.size() == 4);
+        std::vector<std::string> authors;
+        for (const Post& p : tags[1].posts) {  // sql: Algorithms (Ada), Bees (Bob)
+            REQUIRE(p.user.loaded());
+            REQUIRE(p.user.get() != nullptr);
+            CHECK(p.userId == p.user->id);
+            authors.push_back(p.user->name);
+        }
+        std::sort(authors.begin(), authors.end());
+        CHECK(authors == std::vector<std::string>{"Ada", "Bob"});
+    }
+}
+
+TEST_CASE("nested with() inside include() loads below the constrained relation", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    std::optional<User> ada;
+    const auto statements = blog::statements_of(db, [&] {
+        ada = db.query<User>()
+                  .with(relate::include(&User::posts)
+                            .where(col<&Post::title> != "Notes")
+                            .with(relate::include(&Post::tags).where(col<&Tag::name> != "math"), &Post::user))
+                  .find(1);
+    });
+    CHECK(statements == 4);
+    REQUIRE(ada);
+    REQUIRE(ada->posts.size() == 2);
+    CHECK(tag_names(post_titled(*ada, "Analytical Engine")) == std::vector<std::string>{"c++"});
+    CHECK(tag_names(post_titled(*ada, "Algorithms")) == std::vector<std::string>{"c++", "sql"});
+    for (const Post& p : ada->posts) CHECK(p.user->name == "Ada");
+}
+
+TEST_CASE("an include tree of E edges costs 1 + E statements whatever the number of rows", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_many(db, 500);
+
+    for (const std::int64_t n : {1, 10, 500}) {
+        INFO(n << " users");
+        std::vector<User> users;
+        const auto statements = blog::statements_of(db, [&] {
+            users = db.query<User>()
+                        .where(col<&User::id> <= n)
+                        .with(&User::profile, relate::include(&User::posts).with(&Post::tags, &Post::user))
+                        .get();
+        });
+        CHECK(statements == 5);  // users, profiles, posts, post tags, post users
+        REQUIRE(users.size() == static_cast<std::size_t>(n));
+        for (const User& u : users) {
+            CHECK(u.posts.size() == static_cast<std::size_t>(u.id % 4));
+            CHECK((u.profile.get() != nullptr) == (u.id % 2 == 0));
+            for (const Post& p : u.posts) {
+                CHECK(p.tags.size() == 1);
+                REQUIRE(p.user.get() != nullptr);
+                CHECK(p.user->id == u.id);
+            }
+        }
+
+        // The same tree as merged literal paths costs the same.
+        std::vector<User> again;
+        const auto by_paths = blog::statements_of(db, [&] {
+            again = db.query<User>().where(col<&User::id> <= n).with("profile", "posts.tags", "posts.user").get();
+        });
+        CHECK(by_paths == 5);
+        CHECK(picture(again) == picture(users));
+    }
+}
+
+TEST_CASE("keys beyond SQLite's variable limit are chunked and load the same rows", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_many(db, 500);
+
+    const auto load = [&] {
+        return db.query<User>().with(&User::profile, relate::include(&User::posts).with(&Post::tags, &Post::user)).get();
+    };
+    std::vector<User> unchunked;
+    CHECK(blog::statements_of(db, [&] { unchunked = load(); }) == 5);
+
+    sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, 50);
+    REQUIRE(sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1) == 50);
+
+    std::vector<User> chunked;
+    const auto statements = blog::statements_of(db, [&] { chunked = load(); });
+    CHECK(statements > 5);
+    REQUIRE(chunked.size() == 500);
+    CHECK(picture(chunked) == picture(unchunked));
+    for (const User& u : chunked) {
+        INFO("user " << u.id);
+        CHECK(static_cast<std::int64_t>(u.posts.size()) == db.query<Post>().where(col<&Post::userId> == u.id).count());
+    }
+
+    SECTION("a per-parent limit and a condition with bound values still fit") {
+        auto limited = db.query<User>()
+                           .with(relate::include(&User::posts)
+                                     .where(col<&Post::title> != "none" && col<&Post::id> > 0)
+                                     .order_by(col<&Post::id>.desc())
+                                     .limit(2))
+                           .get();
+        REQUIRE(limited.size() == 500);
+        for (const User& u : limited) {
+            INFO("user " << u.id);
+            CHECK(u.posts.size() == std::min<std::size_t>(2, static_cast<std::size_t>(u.id % 4)));
+            if (u.posts.size() == 2) CHECK(u.posts[0].id > u.posts[1].id);
+        }
+    }
+}
+
+TEST_CASE("an include path deeper than the depth limit throws depth_limit_error", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+    const auto repeated = [](int n) {
+        std::string path = "children";
+        for (int i = 1; i < n; ++i) path += ".children";
+        return path;
+    };
+    STATIC_REQUIRE(relate::max_include_depth == 10);
+
+    REQUIRE_THROWS_AS(db.query<Category>().with(relate::runtime_path(repeated(11))).get(), relate::depth_limit_error);
+    REQUIRE_THROWS_WITH(db.query<Category>().with(relate::runtime_path(repeated(11))), Contains("10"));
+
+    std::vector<Category> roots;
+    REQUIRE_NOTHROW(roots = db.query<Category>()
+                                .where(col<&Category::id> == 1)
+                                .with(relate::runtime_path(repeated(10)))
+                                .get());
+    REQUIRE(roots.size() == 1);
+    CHECK(roots[0].children.size() == 2);
+
+    SECTION("the database option lowers the limit") {
+        relate::database shallow{":memory:", {.include_depth_limit = 2}};
+        blog::seed_blog(shallow);
+        REQUIRE_NOTHROW(shallow.query<Category>().with("children.children").get());
+        REQUIRE_THROWS_AS(shallow.query<Category>().with(relate::runtime_path("children.children.children")).get(),
+                          relate::depth_limit_error);
+        REQUIRE_THROWS_AS(shallow.query<Category>().with("children.children.children").get(), relate::depth_limit_error);
+        REQUIRE_THROWS_AS(
+            shallow.query<Category>()
+                .with(relate::include(&Category::children).with(relate::include(&Category::children).with(&Category::children)))
+                .get(),
+            relate::depth_limit_error);
+    }
+}
+
+TEST_CASE("a self-referential tree loads to the requested depth and stops", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    SECTION("children.children") {
+        std::vector<Category> roots;
+        const auto statements = blog::statements_of(db, [&] {
+            roots = db.query<Category>()
+                        .where(col<&Category::parentId>.is_null())
+                        .with("children.children")
+                        .order_by(col<&Category::id>)
+                        .get();
+        });
+        CHECK(statements == 3);
+        REQUIRE(roots.size() == 2);
+        const Category& root = roots[0];
+        CHECK(root.name == "Root");
+        REQUIRE(root.children.size() == 2);
+        for (const Category& child : root.children) {
+            CHECK(child.parentId == 1);
+            REQUIRE(child.children.loaded());
+            for (const Category& grandchild : child.children) {
+                CHECK(grandchild.name == "Novels");
+                CHECK_FALSE(grandchild.children.loaded());  // depth 3 was not asked for
+                CHECK_FALSE(grandchild.parent.loaded());
+            }
+            CHECK(child.children.size() == (child.name == "Books" ? 1u : 0u));
+        }
+        CHECK(roots[1].name == "Loose");
+        CHECK(roots[1].children.empty());
+    }
+    SECTION("parent.parent") {
+        auto novels = db.query<Category>().with("parent.parent").find(4);
+        REQUIRE(novels);
+        REQUIRE(novels->parent.get() != nullptr);
+        CHECK(novels->parent->name == "Books");
+        REQUIRE(novels->parent->parent.get() != nullptr);
+        CHECK(novels->parent->parent->name == "Root");
+        CHECK_FALSE(novels->parent->parent->parent.loaded());
+
+        auto root = db.query<Category>().with("parent.parent").find(1);
+        REQUIRE(root);
+        CHECK(root->parent.loaded());
+        CHECK(root->parent.get() == nullptr);
+    }
+    SECTION("both directions at once") {
+        auto books = db.query<Category>().with("parent.children", "children.parent").find(2);
+        REQUIRE(books);
+        CHECK(books->parent->children.size() == 2);
+        REQUIRE(books->children.size() == 1);
+        CHECK(books->children[0].parent->name == "Books");
+    }
+}
+
+TEST_CASE("strict mode refuses lazy loading on rows from a multi-row query", "[eager]") {
+    relate::database db{":memory:", {.prevent_lazy_loading = true}};
+    blog::seed_blog(db);
+
+    auto rows = db.query<User>().order_by(col<&User::id>).get();
+    REQUIRE(rows.size() == 3);
+    REQUIRE_THROWS_AS(db.load(rows[0], &User::posts), relate::lazy_loading_violation);
+    REQUIRE_THROWS_WITH(db.load(rows[0], &User::posts), Contains("N+1") && Contains("User::posts"));
+    REQUIRE_THROWS_AS(db.load(rows[1], &User::profile), relate::lazy_loading_violation);
+    CHECK_FALSE(rows[0].posts.loaded());
+
+    SECTION("a row from find() or first() loads") {
+        auto one = db.query<User>().find(1);
+        REQUIRE(one);
+        CHECK(db.load(*one, &User::posts).size() == 3);
+        auto first = db.query<User>().order_by(col<&User::id>.desc()).first();
+        REQUIRE(first);
+        CHECK(db.load(*first, &User::posts).empty());
+        auto found = db.find<User>(2);
+        REQUIRE(found);
+        CHECK(db.load(*found, &User::posts).size() == 1);
+    }
+    SECTION("loading the whole vector is allowed") {
+        REQUIRE_NOTHROW(db.load(rows, &User::posts));
+        CHECK(rows[0].posts.size() == 3);
+        CHECK(rows[2].posts.empty());
+    }
+    SECTION("without strict mode the same load is allowed") {
+        relate::database lenient{":memory:"};
+        blog::seed_blog(lenient);
+        auto lenient_rows = lenient.query<User>().order_by(col<&User::id>).get();
+        CHECK(lenient.load(lenient_rows[0], &User::posts).size() == 3);
+    }
+}
+
+namespace {
+
+struct trace_log {
+    sqlite3* db = nullptr;
+    std::vector<std::string> sql;
+    std::vector<bool> in_transaction;
+    sqlite3* writer = nullptr;  // writes a post for user 3 when the profiles statement starts
+    bool wrote = false;
+};
+
+int trace(unsigned type, void* context, void*, void* x) {
+    if (type != SQLITE_TRACE_STMT) return 0;
+    auto& log = *static_cast<trace_log*>(context);
+    const std::string text = static_cast<const char*>(x);
+    log.sql.push_back(text);
+    log.in_transaction.push_back(sqlite3_get_autocommit(log.db) == 0);
+    if (log.writer != nullptr && !log.wrote && text.rfind("SELECT", 0) == 0 &&
+        text.find("\"profiles\"") != std::string::npos) {
+        log.wrote = true;
+        REQUIRE(sqlite3_exec(log.writer, "INSERT INTO posts (userId, title) VALUES (3, 'late')", nullptr, nullptr,
+                             nullptr) == SQLITE_OK);
+    }
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("all statements of one load run in one read transaction", "[eager]") {
+    blog::local_file file;
+    relate::database db{file.path()};
+    blog::seed_blog(db);
+
+    trace_log log;
+    log.db = db.connection().handle();
+    sqlite3_trace_v2(log.db, SQLITE_TRACE_STMT, &trace, &log);
+
+    SECTION("every data statement sees an open transaction, and the connection is back in autocommit after") {
+        auto users = db.query<User>().with(&User::profile, "posts.tags").get();
+        std::size_t selects = 0;
+        for (std::size_t i = 0; i < log.sql.size(); ++i)
+            if (log.sql[i].rfind("SELECT", 0) == 0) {
+                ++selects;
+                CHECK(log.in_transaction[i]);
+            }
+        CHECK(selects == 4);
+        CHECK(std::count(log.sql.begin(), log.sql.end(), "BEGIN") == 1);
+        CHECK(sqlite3_get_autocommit(log.db) != 0);
+
+        log.sql.clear();
+        log.in_transaction.clear();
+        db.load(users, &User::profile);  // already loaded: nothing runs
+        auto plain = db.query<User>().get();
+        REQUIRE(plain.size() == 3);
+        db.load(plain, &User::posts);
+        for (std::size_t i = 0; i < log.sql.size(); ++i)
+            if (log.sql[i].rfind("SELECT", 0) == 0 && log.sql[i].find("\"posts\"") != std::string::npos)
+                CHECK(log.in_transaction[i]);
+        CHECK(sqlite3_get_autocommit(log.db) != 0);
+    }
+    SECTION("a write by another connection during the load is not seen by its later statements") {
+        sqlite3* writer = nullptr;
+        REQUIRE(sqlite3_open(file.path().c_str(), &writer) == SQLITE_OK);
+        sqlite3_busy_timeout(writer, 2000);
+        log.writer = writer;
+
+        auto users = db.query<User>().with(&User::profile, &User::posts).order_by(col<&User::id>).get();
+        sqlite3_close(writer);
+        REQUIRE(log.wrote);
+        REQUIRE(users.size() == 3);
+        CHECK(users[2].posts.empty());  // the snapshot predates the write
+
+        log.writer = nullptr;
+        auto after = db.query<User>().with(&User::posts).find(3);
+        REQUIRE(after);
+        CHECK(after->posts.size() == 1);  // the write did happen
+    }
+    sqlite3_trace_v2(log.db, 0, nullptr, nullptr);
+}

@@ -1,0 +1,169 @@
+// Lazy loading with db.load: one statement the first time, none after, and one batched
+// statement for a whole vector; every relation kind.
+
+#include "blog_models.hpp"
+
+#include <relate/relate.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+using blog::Post;
+using blog::Profile;
+using blog::Tag;
+using blog::User;
+using relate::col;
+
+namespace {
+
+std::vector<std::string> names_of(const relate::belongs_to_many<Tag>& tags) {
+    std::vector<std::string> out;
+    for (const Tag& t : tags) out.push_back(t.name);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("db.load loads a has_many once and a second call runs no statement", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+    User ada = db.find_or_throw<User>(1);
+
+    const relate::has_many<Post, relate::cascade>* returned = nullptr;
+    CHECK(blog::statements_of(db, [&] { returned = &db.load(ada, &User::posts); }) == 1);
+    CHECK(returned == &ada.posts);
+    REQUIRE(ada.posts.loaded());
+
+    std::vector<std::string> titles;
+    for (const Post& p : db.load(ada, &User::posts)) titles.push_back(p.title);
+    std::sort(titles.begin(), titles.end());
+    CHECK(titles == std::vector<std::string>{"Algorithms", "Analytical Engine", "Notes"});
+
+    CHECK(blog::statements_of(db, [&] { (void)db.load(ada, &User::posts); }) == 0);
+
+    SECTION("the cached rows are kept even after the table changes") {
+        db.insert(Post{.userId = 1, .title = "Later"});
+        CHECK(db.load(ada, &User::posts).size() == 3);
+    }
+    SECTION("an empty result is loaded too") {
+        User cy = db.find_or_throw<User>(3);
+        CHECK(db.load(cy, &User::posts).empty());
+        CHECK(cy.posts.loaded());
+        CHECK(blog::statements_of(db, [&] { (void)db.load(cy, &User::posts); }) == 0);
+    }
+}
+
+TEST_CASE("db.load on a vector loads every model in one batched statement", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::seed_many(db, 100);
+
+    auto users = db.query<User>().get();
+    REQUIRE(users.size() == 100);
+    CHECK(blog::statements_of(db, [&] { db.load(users, &User::posts); }) == 1);
+    for (const User& u : users) {
+        INFO("user " << u.id);
+        REQUIRE(u.posts.loaded());
+        CHECK(u.posts.size() == static_cast<std::size_t>(u.id % 4));
+        for (const Post& p : u.posts) CHECK(p.userId == u.id);
+    }
+    CHECK(blog::statements_of(db, [&] { db.load(users, &User::posts); }) == 0);
+
+    SECTION("only the models that lack the relation are loaded") {
+        std::vector<User> mixed;
+        mixed.push_back(db.find_or_throw<User>(2));
+        mixed.push_back(db.find_or_throw<User>(7));
+        mixed.push_back(db.find_or_throw<User>(8));
+        REQUIRE(db.load(mixed[0], &User::profile)->userId == 2);
+        const Profile* kept = mixed[0].profile.get();
+        CHECK(blog::statements_of(db, [&] { db.load(mixed, &User::profile); }) == 1);
+        CHECK(mixed[0].profile.get() == kept);  // not reloaded
+        CHECK(mixed[1].profile.loaded());
+        CHECK(mixed[1].profile.get() == nullptr);
+        REQUIRE(mixed[2].profile.get() != nullptr);
+        CHECK(mixed[2].profile->bio == std::optional<std::string>{"bio8"});
+        CHECK(blog::statements_of(db, [&] { db.load(mixed, &User::profile); }) == 0);
+    }
+    SECTION("a whole vector of posts loads its tags in one statement") {
+        auto posts = db.query<Post>().get();
+        REQUIRE(posts.size() > 100);
+        CHECK(blog::statements_of(db, [&] { db.load(posts, &Post::tags); }) == 1);
+        for (const Post& p : posts) CHECK(p.tags.size() == 1);
+    }
+}
+
+TEST_CASE("db.load loads a belongs_to lazily", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    Post bees = db.find_or_throw<Post>(4);
+    CHECK(blog::statements_of(db, [&] { REQUIRE(db.load(bees, &Post::user).get() != nullptr); }) == 1);
+    CHECK(bees.user->name == "Bob");
+    CHECK_FALSE(bees.user->posts.loaded());
+    CHECK(blog::statements_of(db, [&] { (void)db.load(bees, &Post::user); }) == 0);
+
+    Post anonymous = db.find_or_throw<Post>(5);
+    CHECK(db.load(anonymous, &Post::user).get() == nullptr);
+    CHECK(anonymous.user.loaded());
+    REQUIRE_THROWS_AS(anonymous.user.value(), relate::not_found);
+
+    auto posts = db.query<Post>().get();
+    db.load(posts, &Post::user);
+    for (const Post& p : posts) {
+        REQUIRE(p.user.loaded());
+        if (p.userId)
+            CHECK(p.user->id == *p.userId);
+        else
+            CHECK(p.user.get() == nullptr);
+    }
+}
+
+TEST_CASE("db.load loads a has_one lazily", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    User ada = db.find_or_throw<User>(1);
+    CHECK(blog::statements_of(db, [&] { (void)db.load(ada, &User::profile); }) == 1);
+    REQUIRE(ada.profile.get() != nullptr);
+    CHECK(ada.profile->bio == std::optional<std::string>{"math"});
+
+    User cy = db.find_or_throw<User>(3);
+    CHECK(db.load(cy, &User::profile).get() == nullptr);
+    CHECK(cy.profile.loaded());
+
+    Profile bobs = db.find_or_throw<Profile>(2);
+    CHECK(db.load(bobs, &Profile::user)->name == "Bob");
+}
+
+TEST_CASE("db.load loads a belongs_to_many lazily from either side", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+
+    Post engine = db.find_or_throw<Post>(1);
+    CHECK(blog::statements_of(db, [&] { (void)db.load(engine, &Post::tags); }) == 1);
+    CHECK(names_of(engine.tags) == std::vector<std::string>{"c++", "math"});
+    CHECK(blog::statements_of(db, [&] { (void)db.load(engine, &Post::tags); }) == 0);
+
+    Post notes = db.find_or_throw<Post>(3);
+    CHECK(db.load(notes, &Post::tags).empty());
+
+    Tag math = db.find_or_throw<Tag>(3);
+    std::vector<std::int64_t> ids;
+    for (const Post& p : db.load(math, &Tag::posts)) ids.push_back(p.id);
+    std::sort(ids.begin(), ids.end());
+    CHECK(ids == std::vector<std::int64_t>{1, 5});
+}
+
+TEST_CASE("db.load works on a model that was inserted rather than read", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::create_blog_tables(db);
+    User eve = db.insert(User{.name = "Eve", .email = "e"});
+    db.insert(Post{.userId = eve.id, .title = "first"});
+    CHECK(db.load(eve, &User::posts).size() == 1);
+    CHECK(eve.posts[0].title == "first");
+}
