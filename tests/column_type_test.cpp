@@ -6,9 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -55,8 +57,11 @@ struct Moment {
 };
 
 enum class Level : std::int8_t { lowest = -128, low = -100, normal = 0, high = 100, highest = 127 };
-enum class Offset : std::int64_t { min = std::numeric_limits<std::int64_t>::min(), zero = 0,
-                                   max = std::numeric_limits<std::int64_t>::max() };
+enum class Offset : std::int64_t {
+    min = std::numeric_limits<std::int64_t>::min(),
+    zero = 0,
+    max = std::numeric_limits<std::int64_t>::max()
+};
 enum Plain { plain_a = 1, plain_b = 2 };
 
 struct Setting {
@@ -110,7 +115,9 @@ struct Reading {
 template <>
 struct relate::column_type<column_types::Money> {
     using storage = std::string;
-    static std::string to_storage(const column_types::Money& m) { return std::to_string(m.cents) + " " + m.currency; }
+    static std::string to_storage(const column_types::Money& m) {
+        return std::to_string(m.cents) + " " + m.currency;
+    }
     static column_types::Money from_storage(const std::string& text) {
         const auto space = text.find(' ');
         if (space == std::string::npos || space == 0) throw std::invalid_argument("not an amount like '1234 EUR'");
@@ -164,6 +171,18 @@ sys_time<Duration> at(year_month_day date, Duration time_of_day) {
     return sys_days{date} + time_of_day;
 }
 
+/// Inserts t at every precision of Event and checks that each reads back unchanged.
+void check_time_round_trip(relate::database& db, sys_time<microseconds> t, const std::string& expected_text) {
+    const Event in =
+        db.insert(Event{.at_s = floor<seconds>(t), .at_ms = floor<milliseconds>(t), .at_us = t, .on = floor<days>(t)});
+    CHECK(raw_text(db, "SELECT at_us FROM events WHERE id = " + std::to_string(in.id)) == expected_text);
+    const Event out = db.find_or_throw<Event>(in.id);
+    CHECK(out.at_s == in.at_s);
+    CHECK(out.at_ms == in.at_ms);
+    CHECK(out.at_us == in.at_us);
+    CHECK(out.on == in.on);
+}
+
 }  // namespace
 
 TEST_CASE("every integral type round-trips its limits", "[column_type]") {
@@ -172,13 +191,13 @@ TEST_CASE("every integral type round-trips its limits", "[column_type]") {
 
     SECTION("minimums") {
         const Integer in = db.insert(Integer{.i8 = std::numeric_limits<std::int8_t>::min(),
-                                               .u8 = 0,
-                                               .i16 = std::numeric_limits<std::int16_t>::min(),
-                                               .u16 = 0,
-                                               .i32 = std::numeric_limits<std::int32_t>::min(),
-                                               .u32 = 0,
-                                               .i64 = std::numeric_limits<std::int64_t>::min(),
-                                               .u64 = 0});
+                                             .u8 = 0,
+                                             .i16 = std::numeric_limits<std::int16_t>::min(),
+                                             .u16 = 0,
+                                             .i32 = std::numeric_limits<std::int32_t>::min(),
+                                             .u32 = 0,
+                                             .i64 = std::numeric_limits<std::int64_t>::min(),
+                                             .u64 = 0});
         const Integer out = db.find_or_throw<Integer>(in.id);
         CHECK(out.i8 == -128);
         CHECK(out.u8 == 0);
@@ -192,13 +211,13 @@ TEST_CASE("every integral type round-trips its limits", "[column_type]") {
 
     SECTION("maximums (uint64 up to the largest value SQLite's signed integer holds)") {
         const Integer in = db.insert(Integer{.i8 = std::numeric_limits<std::int8_t>::max(),
-                                               .u8 = std::numeric_limits<std::uint8_t>::max(),
-                                               .i16 = std::numeric_limits<std::int16_t>::max(),
-                                               .u16 = std::numeric_limits<std::uint16_t>::max(),
-                                               .i32 = std::numeric_limits<std::int32_t>::max(),
-                                               .u32 = std::numeric_limits<std::uint32_t>::max(),
-                                               .i64 = std::numeric_limits<std::int64_t>::max(),
-                                               .u64 = std::numeric_limits<std::int64_t>::max()});
+                                             .u8 = std::numeric_limits<std::uint8_t>::max(),
+                                             .i16 = std::numeric_limits<std::int16_t>::max(),
+                                             .u16 = std::numeric_limits<std::uint16_t>::max(),
+                                             .i32 = std::numeric_limits<std::int32_t>::max(),
+                                             .u32 = std::numeric_limits<std::uint32_t>::max(),
+                                             .i64 = std::numeric_limits<std::int64_t>::max(),
+                                             .u64 = std::numeric_limits<std::int64_t>::max()});
         const Integer out = db.find_or_throw<Integer>(in.id);
         CHECK(out.i8 == 127);
         CHECK(out.u8 == 255);
@@ -226,8 +245,8 @@ TEST_CASE("a uint64 above INT64_MAX is refused with a type_error naming the colu
     SECTION("on insert, and nothing is written") {
         REQUIRE_THROWS_AS(db.insert(Integer{.u64 = too_big}), relate::type_error);
         REQUIRE_THROWS_WITH(db.insert(Integer{.u64 = too_big}), Catch::Contains("integers.u64") &&
-                                                                     Catch::Contains("9223372036854775808") &&
-                                                                     Catch::StartsWith("relate: "));
+                                                                    Catch::Contains("9223372036854775808") &&
+                                                                    Catch::StartsWith("relate: "));
         CHECK(db.query<Integer>().count() == 0);
     }
 
@@ -246,7 +265,8 @@ TEST_CASE("bool, float, double, string and blob round-trip", "[column_type]") {
     auto round_trip = [&](const Scalar& in) { return db.find_or_throw<Scalar>(db.insert(in).id); };
 
     SECTION("ordinary values") {
-        const Scalar in{.flag = true, .f = 3.14159f, .d = 0.1, .text = "Grüße, 世界 🌍", .data = bytes({0, 1, 254, 255})};
+        const Scalar in{
+            .flag = true, .f = 3.14159f, .d = 0.1, .text = "Grüße, 世界 🌍", .data = bytes({0, 1, 254, 255})};
         const Scalar out = round_trip(in);
         CHECK(out.flag == true);
         CHECK(out.f == 3.14159f);
@@ -260,10 +280,10 @@ TEST_CASE("bool, float, double, string and blob round-trip", "[column_type]") {
 
     SECTION("false, empty and extreme values") {
         const Scalar in{.flag = false,
-                         .f = std::numeric_limits<float>::max(),
-                         .d = std::numeric_limits<double>::denorm_min(),
-                         .text = "",
-                         .data = {}};
+                        .f = std::numeric_limits<float>::max(),
+                        .d = std::numeric_limits<double>::denorm_min(),
+                        .text = "",
+                        .data = {}};
         const Scalar out = round_trip(in);
         CHECK(out.flag == false);
         CHECK(out.f == std::numeric_limits<float>::max());
@@ -273,10 +293,12 @@ TEST_CASE("bool, float, double, string and blob round-trip", "[column_type]") {
     }
 
     SECTION("the largest and the most negative doubles and infinities") {
-        const Scalar big = round_trip({.f = -std::numeric_limits<float>::infinity(), .d = std::numeric_limits<double>::max()});
+        const Scalar big =
+            round_trip({.f = -std::numeric_limits<float>::infinity(), .d = std::numeric_limits<double>::max()});
         CHECK(big.f == -std::numeric_limits<float>::infinity());
         CHECK(big.d == std::numeric_limits<double>::max());
-        const Scalar low = round_trip({.f = std::numeric_limits<float>::lowest(), .d = std::numeric_limits<double>::lowest()});
+        const Scalar low =
+            round_trip({.f = std::numeric_limits<float>::lowest(), .d = std::numeric_limits<double>::lowest()});
         CHECK(low.f == std::numeric_limits<float>::lowest());
         CHECK(low.d == std::numeric_limits<double>::lowest());
     }
@@ -340,22 +362,6 @@ TEST_CASE("sys_time is stored as ISO-8601 UTC text with the duration's precision
     CHECK(out.on == in.on);
 }
 
-namespace {
-
-/// Inserts t at every precision of Event and checks that each reads back unchanged.
-void check_time_round_trip(relate::database& db, sys_time<microseconds> t, const std::string& expected_text) {
-    const Event in = db.insert(Event{.at_s = floor<seconds>(t), .at_ms = floor<milliseconds>(t), .at_us = t,
-                                     .on = floor<days>(t)});
-    CHECK(raw_text(db, "SELECT at_us FROM events WHERE id = " + std::to_string(in.id)) == expected_text);
-    const Event out = db.find_or_throw<Event>(in.id);
-    CHECK(out.at_s == in.at_s);
-    CHECK(out.at_ms == in.at_ms);
-    CHECK(out.at_us == in.at_us);
-    CHECK(out.on == in.on);
-}
-
-}  // namespace
-
 TEST_CASE("sys_time round-trips before 1970", "[column_type][time]") {
     relate::database db{":memory:"};
     db.create_tables<Event>();
@@ -393,11 +399,13 @@ TEST_CASE("sys_time round-trips years outside the range of a nanosecond count (b
 TEST_CASE("ordering by a sys_time column is chronological", "[column_type][time]") {
     relate::database db{":memory:"};
     db.create_tables<Moment>();
-    const std::vector<sys_time<milliseconds>> times{
-        at(2026y / November / 22, 9h + 30min + 1ms), at(1969y / December / 31, 23h + 59min + 59s + 999ms),
-        at(2026y / November / 22, 9h + 30min + 0ms),  at(1901y / October / 14, 9h + 0ms),
-        at(2000y / February / 29, 0ms),              at(2026y / November / 3, 10h + 0ms),
-        at(1970y / January / 1, 0ms)};
+    const std::vector<sys_time<milliseconds>> times{at(2026y / November / 22, 9h + 30min + 1ms),
+                                                    at(1969y / December / 31, 23h + 59min + 59s + 999ms),
+                                                    at(2026y / November / 22, 9h + 30min + 0ms),
+                                                    at(1901y / October / 14, 9h + 0ms),
+                                                    at(2000y / February / 29, 0ms),
+                                                    at(2026y / November / 3, 10h + 0ms),
+                                                    at(1970y / January / 1, 0ms)};
     for (const auto& t : times) db.insert(Moment{.at = t});
     auto sorted = times;
     std::sort(sorted.begin(), sorted.end());
@@ -490,15 +498,15 @@ TEST_CASE("an empty optional of every column type is NULL and an engaged one rou
 
     SECTION("engaged nullables, including values that look empty, round-trip") {
         const Nullable in = db.insert(Nullable{.i8 = std::int8_t{-1},
-                                                 .u64 = std::uint64_t{0},
-                                                 .flag = false,
-                                                 .f = 0.0f,
-                                                 .d = -2.5,
-                                                 .text = std::string{},
-                                                 .data = bytes({0}),
-                                                 .at = sys_seconds{0s},
-                                                 .level = Level::low,
-                                                 .money = Money{0, "EUR"}});
+                                               .u64 = std::uint64_t{0},
+                                               .flag = false,
+                                               .f = 0.0f,
+                                               .d = -2.5,
+                                               .text = std::string{},
+                                               .data = bytes({0}),
+                                               .at = sys_seconds{0s},
+                                               .level = Level::low,
+                                               .money = Money{0, "EUR"}});
         const Nullable out = db.find_or_throw<Nullable>(in.id);
         CHECK(out.i8 == std::int8_t{-1});
         CHECK(out.u64 == std::uint64_t{0});
@@ -568,8 +576,13 @@ TEST_CASE("reading a value that does not fit its field throws type_error naming 
     db.connection().execute(
         "CREATE TABLE readings (id INTEGER PRIMARY KEY, small INTEGER, count INTEGER, flag INTEGER, ratio REAL, "
         "at TEXT, level INTEGER, price TEXT)");
-    const Reading good = db.insert(Reading{.small = 1, .count = 2, .flag = true, .ratio = 0.5,
-                                           .at = sys_seconds{0s}, .level = Level::high, .price = {5, "EUR"}});
+    const Reading good = db.insert(Reading{.small = 1,
+                                           .count = 2,
+                                           .flag = true,
+                                           .ratio = 0.5,
+                                           .at = sys_seconds{0s},
+                                           .level = Level::high,
+                                           .price = {5, "EUR"}});
     REQUIRE(db.find_or_throw<Reading>(good.id).count == 2);
 
     auto plant = [&](const std::string& assignment) {
@@ -590,8 +603,8 @@ TEST_CASE("reading a value that does not fit its field throws type_error naming 
     SECTION("300 into std::int8_t") {
         plant("small = 300");
         REQUIRE_THROWS_AS(read(), relate::type_error);
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.small") && Catch::Contains("300") &&
-                                        Catch::Contains("out of range"));
+        REQUIRE_THROWS_WITH(
+            read(), Catch::Contains("readings.small") && Catch::Contains("300") && Catch::Contains("out of range"));
     }
     SECTION("-129 into std::int8_t") {
         plant("small = -129");
@@ -599,8 +612,8 @@ TEST_CASE("reading a value that does not fit its field throws type_error naming 
     }
     SECTION("-1 into std::uint32_t") {
         plant("count = -1");
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.count") && Catch::Contains("-1") &&
-                                        Catch::Contains("out of range"));
+        REQUIRE_THROWS_WITH(
+            read(), Catch::Contains("readings.count") && Catch::Contains("-1") && Catch::Contains("out of range"));
     }
     SECTION("2^32 into std::uint32_t") {
         plant("count = 4294967296");
@@ -614,30 +627,30 @@ TEST_CASE("reading a value that does not fit its field throws type_error naming 
     }
     SECTION("200 into an enum whose underlying type is std::int8_t") {
         plant("level = 200");
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.level") && Catch::Contains("200") &&
-                                        Catch::Contains("enum"));
+        REQUIRE_THROWS_WITH(read(),
+                            Catch::Contains("readings.level") && Catch::Contains("200") && Catch::Contains("enum"));
     }
     SECTION("text where an integer is expected") {
         plant("small = 'abc'");
         REQUIRE_THROWS_AS(read(), relate::type_error);
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.small") && Catch::Contains("'abc'") &&
-                                        Catch::Contains("not an integer"));
+        REQUIRE_THROWS_WITH(
+            read(), Catch::Contains("readings.small") && Catch::Contains("'abc'") && Catch::Contains("not an integer"));
     }
     SECTION("a real number where an integer is expected") {
         plant("count = 1.5");
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.count") && Catch::Contains("1.5") &&
-                                        Catch::Contains("not an integer"));
+        REQUIRE_THROWS_WITH(
+            read(), Catch::Contains("readings.count") && Catch::Contains("1.5") && Catch::Contains("not an integer"));
     }
     SECTION("text where a double is expected") {
         plant("ratio = 'half'");
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.ratio") && Catch::Contains("'half'") &&
-                                        Catch::Contains("not a number"));
+        REQUIRE_THROWS_WITH(
+            read(), Catch::Contains("readings.ratio") && Catch::Contains("'half'") && Catch::Contains("not a number"));
     }
     SECTION("text that is not an ISO-8601 timestamp") {
         plant("at = 'yesterday'");
         REQUIRE_THROWS_AS(read(), relate::type_error);
-        REQUIRE_THROWS_WITH(read(), Catch::Contains("readings.at") && Catch::Contains("'yesterday'") &&
-                                        Catch::Contains("ISO-8601"));
+        REQUIRE_THROWS_WITH(
+            read(), Catch::Contains("readings.at") && Catch::Contains("'yesterday'") && Catch::Contains("ISO-8601"));
     }
     SECTION("a timestamp with an impossible month") {
         plant("at = '2026-13-01T00:00:00Z'");

@@ -88,7 +88,9 @@ std::vector<std::string> indexed_columns(relate::database& db, const std::string
                            "') AS il, pragma_index_info(il.name) AS ii WHERE il.origin = 'c' ORDER BY ii.name");
 }
 
-std::int64_t schema_objects(relate::database& db) { return scalar(db, "SELECT count(*) FROM sqlite_master"); }
+std::int64_t schema_objects(relate::database& db) {
+    return scalar(db, "SELECT count(*) FROM sqlite_master");
+}
 
 }  // namespace
 
@@ -96,10 +98,9 @@ TEST_CASE("create_tables declares non-optional fields NOT NULL and optional fiel
     relate::database db{":memory:"};
     db.create_tables<User, Comment>();
 
-    CHECK(table_info(db, "users") == std::vector<column_info>{{"id", "INTEGER", 0, 1},
-                                                              {"name", "TEXT", 1, 0},
-                                                              {"email", "TEXT", 0, 0},
-                                                              {"age", "INTEGER", 1, 0}});
+    CHECK(table_info(db, "users") ==
+          std::vector<column_info>{
+              {"id", "INTEGER", 0, 1}, {"name", "TEXT", 1, 0}, {"email", "TEXT", 0, 0}, {"age", "INTEGER", 1, 0}});
     CHECK(table_info(db, "comments") == std::vector<column_info>{{"id", "INTEGER", 0, 1},
                                                                  {"postId", "INTEGER", 1, 0},
                                                                  {"authorId", "INTEGER", 0, 0},
@@ -182,7 +183,9 @@ TEST_CASE("insert keeps an explicit non-zero id", "[database][crud]") {
     CHECK(chosen.id == 42);
     CHECK(db.find_or_throw<User>(42).name == "Chosen");
 
-    SECTION("the next assigned id follows it") { CHECK(db.insert(User{.name = "Next"}).id == 43); }
+    SECTION("the next assigned id follows it") {
+        CHECK(db.insert(User{.name = "Next"}).id == 43);
+    }
 
     SECTION("a negative id is kept too") {
         CHECK(db.insert(User{.id = -5, .name = "Negative"}).id == -5);
@@ -278,9 +281,8 @@ TEST_CASE("a model with a string primary key and a table name override", "[datab
     relate::database db{":memory:"};
     db.create_tables<Country>();
 
-    CHECK(table_info(db, "nations") == std::vector<column_info>{{"code", "TEXT", 1, 1},
-                                                                {"name", "TEXT", 1, 0},
-                                                                {"population", "INTEGER", 0, 0}});
+    CHECK(table_info(db, "nations") ==
+          std::vector<column_info>{{"code", "TEXT", 1, 1}, {"name", "TEXT", 1, 0}, {"population", "INTEGER", 0, 0}});
 
     const Country fr = db.insert(Country{.code = "FR", .name = "France", .population = 68'000'000});
     db.insert(Country{.code = "IS", .name = "Iceland"});

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace error_models {
 
@@ -61,7 +62,7 @@ TEST_CASE("the classes are distinct: catching one does not catch another", "[err
     STATIC_REQUIRE_FALSE(std::is_base_of_v<relate::schema_error, relate::schema_mismatch>);
 }
 
-TEST_CASE("errors relate throws start with \"relate: \" and are caught as relate::error", "[error]") {
+TEST_CASE("every error relate throws has a message starting with relate: and is a relate::error", "[error]") {
     relate::database db{":memory:"};
     db.create_tables<User>();
     const User ada = db.insert(User{.name = "Ada"});
@@ -103,9 +104,9 @@ TEST_CASE("errors relate throws start with \"relate: \" and are caught as relate
 
     SECTION("not_found from find_or_throw, update and remove") {
         const User ghost{.id = 77, .name = "Ghost"};
-        for (const auto& action : {std::function<void()>([&] { (void)db.find_or_throw<User>(77); }),
-                                   std::function<void()>([&] { db.update(ghost); }),
-                                   std::function<void()>([&] { db.remove(ghost); })}) {
+        for (const auto& action :
+             {std::function<void()>([&] { (void)db.find_or_throw<User>(77); }),
+              std::function<void()>([&] { db.update(ghost); }), std::function<void()>([&] { db.remove(ghost); })}) {
             CHECK(message_of(action, std::type_identity<relate::not_found>{}) == "relate: no users row with id = 77");
         }
     }
@@ -124,7 +125,7 @@ TEST_CASE("errors relate throws start with \"relate: \" and are caught as relate
     }
 }
 
-TEST_CASE("sql_error carries the result codes and the SQL; schema_mismatch carries every difference", "[error]") {
+TEST_CASE("sql_error carries the result codes and the SQL", "[error]") {
     relate::database db{":memory:"};
     try {
         db.connection().execute("CREATE TABLE t (x UNIQUE); INSERT INTO t VALUES (1); INSERT INTO t VALUES (1)");
@@ -136,7 +137,9 @@ TEST_CASE("sql_error carries the result codes and the SQL; schema_mismatch carri
         CHECK(sql->extended_code() == SQLITE_CONSTRAINT_UNIQUE);
         CHECK_THAT(sql->sql(), Catch::Contains("INSERT INTO t VALUES (1)"));
     }
+}
 
+TEST_CASE("schema_mismatch carries every difference", "[error]") {
     const relate::schema_mismatch mismatch("relate: the database does not match the models",
                                            {"users.email: missing", "posts: missing table"});
     CHECK(mismatch.differences() == std::vector<std::string>{"users.email: missing", "posts: missing table"});

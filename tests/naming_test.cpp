@@ -129,8 +129,7 @@ TEST_CASE("the primary key is the field named id unless primary_key names anothe
 
 TEST_CASE("the columns of a model without relations are all its fields in declaration order", "[naming]") {
     STATIC_REQUIRE(relate::model<User>::column_names() == std::array<std::string_view, 3>{"id", "name", "email"});
-    STATIC_REQUIRE(relate::model<BlogPost>::column_names() ==
-                   std::array<std::string_view, 3>{"id", "userId", "title"});
+    STATIC_REQUIRE(relate::model<BlogPost>::column_names() == std::array<std::string_view, 3>{"id", "userId", "title"});
     STATIC_REQUIRE(relate::model<Box>::column_names() == std::array<std::string_view, 1>{"id"});
 
     SECTION("static members are not columns, and the key need not come first") {
@@ -144,8 +143,7 @@ TEST_CASE("the columns of a model without relations are all its fields in declar
     }
 }
 
-TEST_CASE("a junction table is named from both snake names in alphabetical order, the second plural",
-          "[naming]") {
+TEST_CASE("a junction table is named from both snake names in alphabetical order, the second plural", "[naming]") {
     STATIC_REQUIRE(relate::detail::junction_for("Post", "Tag").view() == "post_tags");
 
     SECTION("the order of the arguments does not matter") {

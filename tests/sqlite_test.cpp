@@ -2,6 +2,8 @@
 // and SQL, RAII transactions and savepoints, and how relate::database opens a database.
 
 #include <relate/relate.hpp>
+#include <relate/sqlite/connection.hpp>
+#include <relate/sqlite/transaction.hpp>
 
 #include "temp_file.hpp"
 
@@ -12,7 +14,6 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
-#include <optional>
 #include <string>
 
 namespace sqlite_models {
@@ -119,7 +120,10 @@ TEST_CASE("the connection prepares each SQL text once and reuses the cached stat
     }
 
     SECTION("once the lease ends, the cached statement is handed out again") {
-        { auto busy = conn.prepare(sql); auto second = conn.prepare(sql); }
+        {
+            auto busy = conn.prepare(sql);
+            auto second = conn.prepare(sql);
+        }
         auto st = conn.prepare(sql);
         CHECK(st->handle() == first_handle);
     }

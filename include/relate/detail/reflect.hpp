@@ -1,8 +1,8 @@
 #pragma once
 // Compile-time reflection of plain aggregates: the only header that includes Boost.PFR.
 // Boost 1.81's PFR counts and reaches fields but has no names, so names come from
-// __PRETTY_FUNCTION__ of a function templated on a pointer to a subobject of an extern object
-// (never defined, never odr-used at run time). Clang 14 rejects a bare subobject pointer as a
+// __PRETTY_FUNCTION__ of a function templated on a pointer to a subobject of a never-constructed
+// (never constructed, never used at run time). Clang 14 rejects a bare subobject pointer as a
 // template argument, so the pointer is wrapped in a class type (field_pointer).
 
 #include <relate/detail/fixed_string.hpp>
@@ -29,13 +29,18 @@ constexpr decltype(auto) get_field(T& object) noexcept {
     return boost::pfr::get<I>(object);
 }
 
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wundefined-var-template"
-#endif
+/// Storage for a T that is never constructed: its fields' addresses name the fields. A union, not
+/// an extern declaration, so models with internal linkage (anonymous namespaces) work on Clang.
+template <class T>
+union unconstructed {
+    char none;
+    T value;
+    constexpr unconstructed() : none() {}
+    constexpr ~unconstructed() {}
+};
 
 template <class T>
-extern const T reflected_object;  // declared only: its fields' addresses name the fields
+inline constexpr unconstructed<T> reflected_storage{};
 
 template <class F>
 struct field_pointer {
@@ -55,10 +60,10 @@ consteval std::string_view pretty_name_of_type() {
 template <class T, std::size_t I>
 consteval std::string_view raw_field_name() {
     using F = std::remove_cvref_t<field_t<T, I>>;
-    // g++: "... [with auto Pointer = field_pointer<long int>{(& reflected_object<User>.User::id)}; ...]"
-    // clang: "... [Pointer = {&reflected_object.id}]"
-    const std::string_view text = pretty_name_of<field_pointer<F>{&boost::pfr::get<I>(reflected_object<T>)}>();
-    const std::size_t start = text.find("reflected_object");
+    // g++: "... [with auto Pointer = field_pointer<long int>{(& reflected_storage<User>.unconstructed<User>::value.User::id)}; ...]"
+    // clang: "... [Pointer = {&reflected_storage.value.id}]"
+    const std::string_view text = pretty_name_of<field_pointer<F>{&boost::pfr::get<I>(reflected_storage<T>.value)}>();
+    const std::size_t start = text.find("reflected_storage");
     // The access ends at ")}" (g++) or "}]" (clang); a lone '}' may belong to "{anonymous}".
     const std::size_t end = std::min(text.find(")}", start), text.find("}]", start));
     const std::string_view access = text.substr(start, end - start);
@@ -69,16 +74,13 @@ consteval std::string_view raw_field_name() {
 template <class T, std::size_t I, auto MemberPointer>
 consteval bool is_field() {
     using F = std::remove_cvref_t<field_t<T, I>>;
-    using M = std::remove_cvref_t<decltype(reflected_object<T>.*MemberPointer)>;
+    using M = std::remove_cvref_t<decltype(reflected_storage<T>.value.*MemberPointer)>;
     if constexpr (std::is_same_v<F, M>)
-        return &boost::pfr::get<I>(reflected_object<T>) == &(reflected_object<T>.*MemberPointer);
+        return &boost::pfr::get<I>(reflected_storage<T>.value) == &(reflected_storage<T>.value.*MemberPointer);
     else
         return false;
 }
 
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
 
 template <class T>
 consteval std::string_view raw_type_name() {
