@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -161,24 +162,32 @@ protected:
 };
 
 /// A model held by value behind a pointer, so the target type may be incomplete here; copies deep.
+/// A raw owning pointer rather than std::unique_ptr, whose destructor is not constexpr in C++20:
+/// models must stay literal types for compile-time reflection.
 template <class Target>
 class optional_box {
 public:
-    optional_box() = default;
-    optional_box(const optional_box& other) : ptr_(other.ptr_ ? std::make_unique<Target>(*other.ptr_) : nullptr) {}
-    optional_box(optional_box&&) noexcept = default;
+    constexpr optional_box() = default;
+    optional_box(const optional_box& other) : ptr_(other.ptr_ != nullptr ? new Target(*other.ptr_) : nullptr) {}
+    constexpr optional_box(optional_box&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
     optional_box& operator=(const optional_box& other) {
-        if (this != &other) ptr_ = other.ptr_ ? std::make_unique<Target>(*other.ptr_) : nullptr;
+        if (this != &other) reset(other.ptr_ != nullptr ? std::make_unique<Target>(*other.ptr_) : nullptr);
         return *this;
     }
-    optional_box& operator=(optional_box&&) noexcept = default;
-    ~optional_box() = default;
+    optional_box& operator=(optional_box&& other) noexcept {
+        if (this != &other) reset(std::unique_ptr<Target>(std::exchange(other.ptr_, nullptr)));
+        return *this;
+    }
+    constexpr ~optional_box() { delete ptr_; }
 
-    [[nodiscard]] Target* get() const noexcept { return ptr_.get(); }
-    void reset(std::unique_ptr<Target> p) noexcept { ptr_ = std::move(p); }
+    [[nodiscard]] Target* get() const noexcept { return ptr_; }
+    void reset(std::unique_ptr<Target> p) noexcept {
+        delete ptr_;
+        ptr_ = p.release();
+    }
 
 private:
-    std::unique_ptr<Target> ptr_;
+    Target* ptr_ = nullptr;
 };
 
 /// has_one and belongs_to: a nullable pointer to the related model.

@@ -1,8 +1,8 @@
 #pragma once
 // Compile-time reflection of plain aggregates: the only header that includes Boost.PFR.
 // Boost 1.81's PFR counts and reaches fields but has no names, so names come from
-// __PRETTY_FUNCTION__ of a function templated on a pointer to a subobject of a never-constructed
-// (never constructed, never used at run time). Clang 14 rejects a bare subobject pointer as a
+// __PRETTY_FUNCTION__ of a function templated on a pointer to a field of a never-constructed
+// object (reflected_storage). Clang 14 rejects a bare subobject pointer as a
 // template argument, so the pointer is wrapped in a class type (field_pointer).
 
 #include <relate/detail/fixed_string.hpp>
