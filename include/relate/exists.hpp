@@ -13,7 +13,6 @@
 
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace relate {
@@ -64,15 +63,12 @@ void load_count(session& s, const std::vector<Parent*>& parents) {
     using K = typename PL::key_type;
     static_assert(E::kind == relation_kind::has_many || E::kind == relation_kind::belongs_to_many,
                   "relate: with_count counts has_many and belongs_to_many relations");
-    std::vector<K> keys;
-    std::unordered_set<K> seen;
-    for (const Parent* p : parents)
-        if (seen.insert(primary_key_of(*p)).second) keys.push_back(primary_key_of(*p));
+    const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{});
 
     keyed_query q;
     const std::string_view table = E::kind == relation_kind::has_many ? model_layout<typename E::target>::table : E::junction;
     const std::string_view key = E::kind == relation_kind::has_many ? E::foreign_key : E::junction_owner_key;
-    q.match = sql_identifier(table) + "." + sql_identifier(key);
+    q.match = qualified_column(table, key);
     q.select = q.match + ", COUNT(*)";
     q.from = sql_identifier(table);
     q.own_table = table;

@@ -51,16 +51,6 @@ using layout_of = std::conditional_t<check_model<T>(), model_layout<T>, invalid_
 template <class T>
 concept valid_model = layout_of<T>::valid;
 
-template <class T>
-const auto& primary_key_of(const T& object) {
-    return get_field<model_layout<T>::primary_key_field>(object);
-}
-
-template <class T>
-auto& primary_key_of(T& object) {
-    return get_field<model_layout<T>::primary_key_field>(object);
-}
-
 }  // namespace detail
 
 /// The public, compile-time metadata of a model.

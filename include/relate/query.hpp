@@ -145,7 +145,7 @@ private:
     }
 
     static std::string key_column() {
-        return detail::sql_identifier(layout::table) + "." + detail::sql_identifier(layout::primary_key_name);
+        return detail::qualified_column(layout::table, layout::primary_key_name);
     }
 
     detail::sql_statement select_statement(const std::string& what) const {

@@ -14,7 +14,6 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace relate::detail {
@@ -70,17 +69,6 @@ public:
 private:
     std::vector<std::shared_ptr<include_base<T>>> nodes_;
 };
-
-/// A key's value as the hash-map key type K (nullptr when an optional key is empty).
-template <class K, class F>
-std::optional<K> key_value(const F& field) {
-    if constexpr (is_nullable<F>) {
-        if (!field) return std::nullopt;
-        return static_cast<K>(*field);
-    } else {
-        return static_cast<K>(field);
-    }
-}
 
 [[noreturn]] inline void throw_include_too_deep(std::size_t limit, std::string_view owner, std::string_view member) {
     throw depth_limit_error(fmt::format(
@@ -163,27 +151,9 @@ private:
         if (!terms.empty()) q.order_by = " ORDER BY " + terms;
         if (limit) {
             q.per_key_limit = limit;
-            q.window_order = terms.empty() ? sql_identifier(TL::table) + "." + sql_identifier(TL::primary_key_name) : terms;
+            q.window_order = terms.empty() ? qualified_column(TL::table, TL::primary_key_name) : terms;
         }
         return q;
-    }
-
-    template <class K>
-    static std::vector<K> distinct_keys(const std::vector<Parent*>& parents, bool& repeated) {
-        std::vector<K> keys;
-        keys.reserve(parents.size());
-        std::unordered_set<K> seen;
-        seen.reserve(parents.size());
-        repeated = false;
-        for (const Parent* p : parents) {
-            const auto k = key_value<K>(primary_key_of(*p));
-            if (!k) continue;
-            if (seen.insert(*k).second)
-                keys.push_back(*k);
-            else
-                repeated = true;
-        }
-        return keys;
     }
 
     void load_nested(session& s, std::vector<Target>& rows, std::size_t depth) const {
@@ -198,15 +168,13 @@ private:
     void load_belongs_to(session& s, const std::vector<Parent*>& parents, std::size_t depth) const {
         using K = typename TL::key_type;
         constexpr std::size_t fk_field = PL::column_fields[PL::find_column(E::foreign_key)];
-        std::vector<K> keys;
-        std::unordered_set<K> seen;
-        for (const Parent* p : parents)
-            if (const auto k = key_value<K>(get_field<fk_field>(*p)); k && seen.insert(*k).second) keys.push_back(*k);
+        const std::vector<K> keys =
+            distinct_keys<K>(parents, [](const Parent& p) -> const auto& { return get_field<fk_field>(p); });
 
         const column_mask<Target> mask = target_columns();
         std::vector<Target> rows;
         if (!keys.empty()) {
-            const keyed_query q = target_query(mask, sql_identifier(TL::table) + "." + sql_identifier(TL::primary_key_name));
+            const keyed_query q = target_query(mask, qualified_column(TL::table, TL::primary_key_name));
             run_keyed(s, q, keys, column_context{TL::table, TL::primary_key_name},
                       [&](const sqlite::statement& st) { read_row(st, rows.emplace_back(), mask, 0); });
         }
@@ -227,11 +195,11 @@ private:
         using K = typename PL::key_type;
         constexpr std::size_t fk_column = TL::find_column(E::foreign_key);
         bool repeated = false;
-        const std::vector<K> keys = distinct_keys<K>(parents, repeated);
+        const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{}, &repeated);
 
         const column_mask<Target> mask = target_columns();
         std::vector<Target> rows;
-        const keyed_query q = target_query(mask, sql_identifier(TL::table) + "." + sql_identifier(E::foreign_key));
+        const keyed_query q = target_query(mask, qualified_column(TL::table, E::foreign_key));
         run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name},
                   [&](const sqlite::statement& st) { read_row(st, rows.emplace_back(), mask, 0); });
         load_nested(s, rows, depth);
@@ -248,11 +216,11 @@ private:
         using K = typename PL::key_type;
         using TK = typename TL::key_type;
         bool repeated = false;
-        const std::vector<K> keys = distinct_keys<K>(parents, repeated);
+        const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{}, &repeated);
 
         const column_mask<Target> mask = target_columns();
-        keyed_query q = target_query(mask, "\"relate_junction\"." + sql_identifier(E::junction_owner_key));
-        q.select = "\"relate_junction\"." + sql_identifier(E::junction_owner_key) + ", " + q.select;
+        keyed_query q = target_query(mask, qualified_column("relate_junction", E::junction_owner_key));
+        q.select = qualified_column("relate_junction", E::junction_owner_key) + ", " + q.select;
         q.from = fmt::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}", sql_identifier(TL::table),
                              sql_identifier(E::junction), sql_identifier(E::junction_target_key), sql_identifier(TL::table),
                              sql_identifier(TL::primary_key_name));

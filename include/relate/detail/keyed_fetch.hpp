@@ -5,6 +5,7 @@
 // and chunked when the keys exceed SQLite's bound-variable limit, read at run time.
 
 #include <relate/detail/column_io.hpp>
+#include <relate/detail/layout.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql_text.hpp>
 #include <relate/error.hpp>
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace relate::detail {
@@ -65,6 +67,44 @@ struct keyed_query {
         return n;
     }
 };
+
+/// A key's value as the hash-map key type K (nullptr when an optional key is empty).
+template <class K, class F>
+std::optional<K> key_value(const F& field) {
+    if constexpr (is_nullable<F>) {
+        if (!field) return std::nullopt;
+        return static_cast<K>(*field);
+    } else {
+        return static_cast<K>(field);
+    }
+}
+
+/// Reads a row's primary key (the key of has_one, has_many and belongs_to_many edges).
+struct primary_key_reader {
+    template <class Row>
+    const auto& operator()(const Row& row) const {
+        return primary_key_of(row);
+    }
+};
+
+/// The distinct non-null keys `key_of` reads from the rows, in first-seen order; `repeated`, when
+/// given, says whether a key came from more than one row.
+template <class K, class Row, class KeyOf>
+std::vector<K> distinct_keys(const std::vector<Row*>& rows, KeyOf key_of, bool* repeated = nullptr) {
+    std::vector<K> keys;
+    keys.reserve(rows.size());
+    std::unordered_set<K> seen;
+    seen.reserve(rows.size());
+    for (const Row* row : rows) {
+        const std::optional<K> k = key_value<K>(key_of(*row));
+        if (!k) continue;
+        if (seen.insert(*k).second)
+            keys.push_back(*k);
+        else if (repeated != nullptr)
+            *repeated = true;
+    }
+    return keys;
+}
 
 /// Runs the keyed query over every key, chunked under the bound-variable limit; calls on_row(st)
 /// for each result row. Returns how many statements ran.

@@ -65,6 +65,31 @@ consteval bool has_primary_key_field(std::index_sequence<I...>) {
     return ((!relation_field<field_t<T, I>> && field_name<T, I> == primary_key_field_name<T>()) || ...);
 }
 
+template <std::size_t M>
+constexpr std::size_t count_of(const std::array<bool, M>& mask, bool value) {
+    std::size_t n = 0;
+    for (bool b : mask) n += b == value ? 1 : 0;
+    return n;
+}
+
+/// The positions in `mask` that hold `value` (there are N of them).
+template <std::size_t N, std::size_t M>
+constexpr std::array<std::size_t, N> indices_where(const std::array<bool, M>& mask, bool value) {
+    std::array<std::size_t, N> out{};
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < M; ++i)
+        if (mask[i] == value) out[next++] = i;
+    return out;
+}
+
+template <std::size_t N, std::size_t M>
+constexpr std::array<std::string_view, N> pick(const std::array<std::string_view, M>& all,
+                                               const std::array<std::size_t, N>& at) {
+    std::array<std::string_view, N> out{};
+    for (std::size_t k = 0; k < N; ++k) out[k] = all[at[k]];
+    return out;
+}
+
 /// The layout of a valid model: which fields are columns and which are relations.
 template <class T>
 struct model_layout {
@@ -73,48 +98,30 @@ struct model_layout {
     template <std::size_t I>
     static constexpr bool is_relation = relation_field<field_t<T, I>>;
 
-    static constexpr std::size_t column_count = [] {
-        return [&]<std::size_t... I>(std::index_sequence<I...>) {
-            return (std::size_t{0} + ... + (is_relation<I> ? 0 : 1));
-        }(std::make_index_sequence<field_count>{});
-    }();
-    static constexpr std::size_t relation_count = field_count - column_count;
-
-    /// Field index of each column, in declaration order.
-    static constexpr auto column_fields = [] {
-        std::array<std::size_t, column_count> out{};
-        std::size_t next = 0;
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((is_relation<I> ? void() : void(out[next++] = I)), ...);
-        }(std::make_index_sequence<field_count>{});
+    /// Whether each field is a relation, in declaration order.
+    static constexpr auto relation_mask = [] {
+        std::array<bool, field_count> out{};
+        [&]<std::size_t... I>(std::index_sequence<I...>) { ((out[I] = is_relation<I>), ...); }(
+            std::make_index_sequence<field_count>{});
         return out;
     }();
 
-    /// Field index of each relation, in declaration order.
-    static constexpr auto relation_fields = [] {
-        std::array<std::size_t, relation_count> out{};
-        std::size_t next = 0;
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((is_relation<I> ? void(out[next++] = I) : void()), ...);
-        }(std::make_index_sequence<field_count>{});
+    static constexpr auto field_names = [] {
+        std::array<std::string_view, field_count> out{};
+        [&]<std::size_t... I>(std::index_sequence<I...>) { ((out[I] = field_name<T, I>), ...); }(
+            std::make_index_sequence<field_count>{});
         return out;
     }();
 
-    static constexpr auto column_names = [] {
-        std::array<std::string_view, column_count> out{};
-        [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((out[K] = field_name<T, column_fields[K]>), ...);
-        }(std::make_index_sequence<column_count>{});
-        return out;
-    }();
+    static constexpr std::size_t relation_count = count_of(relation_mask, true);
+    static constexpr std::size_t column_count = field_count - relation_count;
 
-    static constexpr auto relation_names = [] {
-        std::array<std::string_view, relation_count> out{};
-        [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((out[K] = field_name<T, relation_fields[K]>), ...);
-        }(std::make_index_sequence<relation_count>{});
-        return out;
-    }();
+    /// Field index of each column, and of each relation, in declaration order.
+    static constexpr auto column_fields = indices_where<column_count>(relation_mask, false);
+    static constexpr auto relation_fields = indices_where<relation_count>(relation_mask, true);
+
+    static constexpr auto column_names = pick(field_names, column_fields);
+    static constexpr auto relation_names = pick(field_names, relation_fields);
 
     /// The column ordinal named `name`, or column_count when there is none.
     static constexpr std::size_t find_column(std::string_view name) {
@@ -138,6 +145,17 @@ struct model_layout {
 
     static constexpr bool valid = true;
 };
+
+/// The primary key field of a model object.
+template <class T>
+const auto& primary_key_of(const T& object) {
+    return get_field<model_layout<T>::primary_key_field>(object);
+}
+
+template <class T>
+auto& primary_key_of(T& object) {
+    return get_field<model_layout<T>::primary_key_field>(object);
+}
 
 }  // namespace detail
 }  // namespace relate

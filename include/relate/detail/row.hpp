@@ -72,29 +72,14 @@ inline std::string describe(const sqlite::value& v) {
     return std::visit(describer{}, v);
 }
 
-/// "users"."id", "users"."name", ...: the model's columns qualified by `qualifier`.
+/// The columns in `mask`, qualified by `qualifier`: "users"."id", "users"."name", ...
 template <class T>
-std::string select_list(std::string_view qualifier) {
-    std::string out;
-    for (std::string_view column : model_layout<T>::column_names) {
-        if (!out.empty()) out += ", ";
-        append_quoted(out, qualifier);
-        out += '.';
-        append_quoted(out, column);
-    }
-    return out;
-}
-
-/// The columns in `mask`, qualified by `qualifier`.
-template <class T>
-std::string select_list(std::string_view qualifier, const column_mask<T>& mask) {
+std::string select_list(std::string_view qualifier, const column_mask<T>& mask = column_mask<T>{}.set()) {
     std::string out;
     for (std::size_t k = 0; k < model_layout<T>::column_count; ++k) {
         if (!mask[k]) continue;
         if (!out.empty()) out += ", ";
-        append_quoted(out, qualifier);
-        out += '.';
-        append_quoted(out, model_layout<T>::column_names[k]);
+        out += qualified_column(qualifier, model_layout<T>::column_names[k]);
     }
     return out;
 }
@@ -110,7 +95,7 @@ struct row_sql {
     }
     static const std::string& find() {
         static const std::string sql =
-            fmt::format("{} WHERE {}.{} = ?", select_from(), sql_identifier(L::table), sql_identifier(L::primary_key_name));
+            fmt::format("{} WHERE {} = ?", select_from(), qualified_column(L::table, L::primary_key_name));
         return sql;
     }
     /// INSERT of every column, or of every column but an integer key SQLite assigns.

@@ -31,6 +31,15 @@ inline std::string sql_identifier(std::string_view identifier) {
     return out;
 }
 
+/// "table"."column".
+inline std::string qualified_column(std::string_view table, std::string_view column) {
+    std::string out;
+    append_quoted(out, table);
+    out += '.';
+    append_quoted(out, column);
+    return out;
+}
+
 /// A reference to a column of the table in `scope`: 0 is the statement's own table, k > 0 the
 /// k-th correlated subquery alias ("r1", "r2", ...) that relate::has introduces.
 struct column_piece {
