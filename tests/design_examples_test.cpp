@@ -1,4 +1,5 @@
-// Every example of DESIGN.md's "Relations: loading" section, compiled and checked.
+// Every example of DESIGN.md's "Relations: loading", "Relations: writing" and "Unit of work, foreign keys,
+// delete policies" sections, compiled and checked.
 #include "blog_models.hpp"
 
 #include <relate/json.hpp>
@@ -138,4 +139,69 @@ TEST_CASE("a model converts to JSON with its loaded relations and without the ot
     REQUIRE(loaded_empty.contains("user"));
     REQUIRE(loaded_empty["user"].is_null());  // loaded and absent: null
     REQUIRE(loaded_empty["userId"].is_null());
+}
+
+TEST_CASE("the writing examples of the design write through each kind of relation", "[design][writing]") {
+    relate::database db{":memory:"};
+    seed(db);
+    User user = db.find_or_throw<User>(1);
+    Profile profile = db.find_or_throw<Profile>(2);
+    const Tag t1 = db.find_or_throw<Tag>(1);
+    const Tag t2 = db.find_or_throw<Tag>(2);
+    const Tag t3 = db.insert(Tag{.name = "c"});
+
+    Post post{.title = "draft"};
+    db.related(user, &User::posts).save(post);        // sets post.userId = user.id, inserts or updates
+    CHECK(post.userId == user.id);
+    Post p = db.related(user, &User::posts).create(Post{.title = "Hello World"});
+    CHECK(db.find_or_throw<Post>(p.id).title == "Hello World");
+    db.related(profile, &Profile::user).associate(user);  // sets profile.userId; persist with db.update
+    db.update(profile);
+    CHECK(db.find_or_throw<Profile>(2).userId == user.id);
+    db.related(post, &Post::user).dissociate();            // FK must be std::optional
+    CHECK_FALSE(post.userId.has_value());
+    db.related(post, &Post::tags).connect({t1.id, t2.id}); // junction rows; duplicates are a no-op
+    db.related(post, &Post::tags).connect({t1.id});
+    db.related(post, &Post::tags).disconnect({t1.id});
+    CHECK(db.query<Post>().with(&Post::tags).find(post.id)->tags.size() == 1);
+    db.related(post, &Post::tags).set({t3.id});             // replace all links
+    const auto tags = db.query<Post>().with(&Post::tags).find(post.id)->tags;
+    REQUIRE(tags.size() == 1);
+    CHECK(tags[0].name == "c");
+}
+
+TEST_CASE("the unit of work example of the design commits in one transaction", "[design][uow]") {
+    relate::database db{":memory:"};
+    seed(db);
+    // old_user has posts (cascade) and no profile, so it can go; other is renamed.
+    const User old_user = db.insert(User{.name = "old", .email = "old@x"});
+    db.insert(Post{.userId = old_user.id, .title = "old post"});
+    User other = db.find_or_throw<User>(2);
+    other.name = "renamed";
+
+    User user{.name = "new", .email = "new@x"};
+    Post post{.title = "first"};
+    relate::unit_of_work uow{db};
+    uow.insert(user);                  // by reference: ids are written back into the objects on commit
+    uow.insert(post, relate::parent(&Post::user, user));   // FK taken from a pending parent on commit
+    uow.update(other);
+    uow.remove(old_user);
+    uow.commit();
+
+    CHECK(user.id != 0);
+    CHECK(post.userId == user.id);
+    CHECK(db.find_or_throw<User>(2).name == "renamed");
+    CHECK_FALSE(db.find<User>(old_user.id).has_value());
+    CHECK(db.query<Post>().where(col<&Post::title> == "old post").count() == 0);
+
+    SECTION("bulk remove and plan_remove of the design") {
+        const relate::remove_plan plan = db.plan_remove(user);
+        CHECK(plan.rows("posts", relate::remove_action::remove) == 1);
+        CHECK(plan.rows("users", relate::remove_action::remove) == 1);
+        // users 1 and 2 have profiles (restrict): the bulk remove is refused as a whole.
+        CHECK_THROWS_AS(db.query<User>().where(col<&User::name>.like("user%") || col<&User::id> == user.id).remove(),
+                        relate::restrict_error);
+        CHECK(db.query<User>().where(col<&User::id> == user.id).remove() == 1);
+        CHECK(db.query<Post>().where(col<&Post::id> == post.id).count() == 0);
+    }
 }

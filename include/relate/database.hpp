@@ -6,12 +6,15 @@
 //   db.create_tables<User, Post>();
 //   User ada = db.insert(User{.name = "Ada"});
 
+#include <relate/detail/committer.hpp>
 #include <relate/detail/crud.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/error.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>
 #include <relate/query.hpp>
+#include <relate/related.hpp>
+#include <relate/remove_plan.hpp>
 #include <relate/schema.hpp>
 #include <relate/sqlite/transaction.hpp>
 
@@ -19,6 +22,8 @@
 #include <string>
 
 namespace relate {
+
+class unit_of_work;
 
 class database {
 public:
@@ -33,10 +38,13 @@ public:
         tx.commit();
     }
 
-    /// Inserts the model and returns it with its primary key set.
+    /// Inserts the model and returns it with its primary key set. Its belongs_to foreign keys
+    /// must name existing rows (relate::validation_error).
     template <detail::valid_model T>
     T insert(T object) {
-        detail::insert_row(session_, object);
+        detail::committer c(session_);
+        c.write(object, true);
+        c.commit();
         return object;
     }
 
@@ -53,16 +61,38 @@ public:
         detail::throw_not_found<T>(key);
     }
 
-    /// Writes every column by primary key; relate::not_found when the row is gone.
+    /// Writes every column by primary key; relate::not_found when the row is gone. Its belongs_to
+    /// foreign keys must name existing rows (relate::validation_error).
     template <detail::valid_model T>
     void update(const T& object) {
-        detail::update_row(session_, object);
+        detail::committer c(session_);
+        c.write(const_cast<T&>(object), false);  // an update without parent links never writes to it
+        c.commit();
     }
 
-    /// Deletes the row by primary key; relate::not_found when the row is gone.
+    /// Deletes the row by primary key, applying the delete policies of its has_one / has_many
+    /// relations (relate::restrict_error, cascade, set_null); relate::not_found when it is gone.
     template <detail::valid_model T>
     void remove(const T& object) {
-        detail::delete_row(session_, object);
+        detail::committer c(session_);
+        c.remove(object);
+        c.commit();
+    }
+
+    /// What remove(object) would do, rows per table and action, without writing anything.
+    template <detail::valid_model T>
+    remove_plan plan_remove(const T& object) {
+        detail::committer c(session_);
+        c.remove(object);
+        return c.plan();
+    }
+
+    /// Writes through a relation, each call committed on its own: save / create (has_one,
+    /// has_many), associate / dissociate (belongs_to), connect / disconnect / set (belongs_to_many).
+    template <detail::valid_model M, class R>
+        requires detail::relation_field<R>
+    relate::related<M, R, true> related(M& model, R M::*member) {
+        return {session_, nullptr, model, member};
     }
 
     /// Loads one relation of one model, once: a second call runs no statement. Returns the
@@ -109,6 +139,8 @@ public:
     [[nodiscard]] sqlite::connection& connection() noexcept { return session_.conn; }
 
 private:
+    friend class unit_of_work;
+
     template <class M, class R>
     void load_relation(const std::vector<M*>& objects, R M::*) {
         if (objects.empty()) return;

@@ -4,6 +4,7 @@
 //   auto rows = db.query<User>().where(col<&User::name>.like("A%")).order_by(col<&User::id>.desc())
 //                   .limit(20).get();
 
+#include <relate/detail/committer.hpp>
 #include <relate/detail/relation_access.hpp>
 #include <relate/detail/row.hpp>
 #include <relate/detail/session.hpp>
@@ -120,8 +121,25 @@ public:
         return scalar(sql) != 0;
     }
 
-    /// Deletes every matching row; returns how many.
+    /// Deletes every matching row with the delete policies of a single remove; returns how many
+    /// rows of T it deleted. All or nothing: a restrict policy blocking one row removes none.
     std::int64_t remove() {
+        const detail::table_info& table = detail::table_info_of<T>();
+        if (table.children.empty() && table.junctions.empty()) return remove_directly();
+        sqlite::transaction tx(session_->conn, sqlite::transaction_mode::immediate);
+        std::vector<sqlite::value> keys = matching_keys();
+        const auto removed = static_cast<std::int64_t>(keys.size());
+        detail::committer c(*session_);
+        c.remove_keys<T>(std::move(keys));
+        c.commit();
+        tx.commit();
+        return removed;
+    }
+
+private:
+    /// A model without has_one, has_many or belongs_to_many relations has no policy to apply:
+    /// one DELETE does it.
+    std::int64_t remove_directly() {
         detail::sql_statement inner = select_statement(key_column());
         detail::sql_statement sql{
             fmt::format("DELETE FROM {} WHERE {} IN ({})", detail::sql_identifier(layout::table),
@@ -133,7 +151,15 @@ public:
         return session_->conn.changes();
     }
 
-private:
+    std::vector<sqlite::value> matching_keys() {
+        const detail::sql_statement sql = select_statement(key_column());
+        auto st = session_->conn.prepare(sql.sql);
+        sql.bind(*st);
+        std::vector<sqlite::value> keys;
+        while (st->step()) keys.push_back(st->column_value(0));
+        return keys;
+    }
+
     std::vector<T> read_rows() {
         detail::sql_statement sql = select_statement(detail::select_list<T>(layout::table));
         auto st = session_->conn.prepare(sql.sql);

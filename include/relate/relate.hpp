@@ -10,4 +10,7 @@
 #include <relate/model.hpp>
 #include <relate/options.hpp>
 #include <relate/query.hpp>
+#include <relate/related.hpp>
 #include <relate/relation.hpp>
+#include <relate/remove_plan.hpp>
+#include <relate/unit_of_work.hpp>

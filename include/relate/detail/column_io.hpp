@@ -87,6 +87,9 @@ void bind_storage(sqlite::statement& st, int index, const S& stored) {
         st.bind_blob(index, std::span<const std::byte>(stored));
 }
 
+/// Binds an owned value as it is (keys the committer read back from the database).
+inline void bind_field(sqlite::statement& st, int index, const sqlite::value& v, column_context) { st.bind_value(index, v); }
+
 /// Binds one field (NULL for an empty optional).
 template <class F>
 void bind_field(sqlite::statement& st, int index, const F& field, column_context where) {

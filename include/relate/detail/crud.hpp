@@ -12,10 +12,14 @@
 
 namespace relate::detail {
 
+inline not_found no_row(std::string_view table, std::string_view primary_key, const sqlite::value& key) {
+    return not_found(fmt::format("relate: no {} row with {} = {}", table, primary_key, describe(key)));
+}
+
 template <class T>
 [[noreturn]] void throw_not_found(const typename model_layout<T>::key_type& key) {
     using L = model_layout<T>;
-    throw not_found(fmt::format("relate: no {} row with {} = {}", L::table, L::primary_key_name, describe(to_value(key))));
+    throw no_row(L::table, L::primary_key_name, to_value(key));
 }
 
 template <class T>

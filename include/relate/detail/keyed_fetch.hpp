@@ -5,6 +5,7 @@
 // and chunked when the keys exceed SQLite's bound-variable limit, read at run time.
 
 #include <relate/detail/column_io.hpp>
+#include <relate/detail/key_set.hpp>
 #include <relate/detail/layout.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql_text.hpp>
@@ -22,6 +23,14 @@
 
 namespace relate::detail {
 
+/// "?, ?, ?" with n placeholders.
+inline std::string placeholder_list(std::size_t n) {
+    std::string out;
+    out.reserve(n * 3);
+    for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+    return out;
+}
+
 /// The parts of a keyed statement; keys go where `match IN (...)` is.
 struct keyed_query {
     std::string select;              ///< the result columns
@@ -37,9 +46,7 @@ struct keyed_query {
     /// The SQL for `placeholders` keys, plus the values bound after the keys.
     [[nodiscard]] sql_statement render(std::size_t placeholders) const {
         sql_statement out;
-        std::string in_list;
-        in_list.reserve(placeholders * 3);
-        for (std::size_t i = 0; i < placeholders; ++i) in_list += i == 0 ? "?" : ", ?";
+        const std::string in_list = placeholder_list(placeholders);
 
         std::string core = per_key_limit ? fmt::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
                                                        "\"relate_row\" FROM {} WHERE {} IN ({})",
@@ -106,30 +113,54 @@ std::vector<K> distinct_keys(const std::vector<Row*>& rows, KeyOf key_of, bool* 
     return keys;
 }
 
-/// Runs the keyed query over every key, chunked under the bound-variable limit; calls on_row(st)
-/// for each result row. Returns how many statements ran.
-template <class K, class OnRow>
-std::size_t run_keyed(session& s, const keyed_query& q, const std::vector<K>& keys, column_context key_context,
-                      OnRow&& on_row) {
+/// Runs one statement per chunk of keys, each chunk under SQLite's bound-variable limit:
+/// make_sql(placeholders) renders SQL whose first `placeholders` parameters are the keys (unused
+/// slots stay NULL) and whose args follow them. Calls on_row(st) for each result row. For a write
+/// (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
+template <class K, class MakeSql, class OnRow>
+std::int64_t run_in_chunks(session& s, const std::vector<K>& keys, std::size_t extra, column_context key_context,
+                          MakeSql&& make_sql, OnRow&& on_row) {
     const std::size_t limit = static_cast<std::size_t>(std::max(s.conn.variable_limit(), 1));
-    const std::size_t extra = q.extra_parameters();
     if (extra >= limit)
-        throw error(fmt::format("relate: loading {} needs {} bound values besides its keys, over SQLite's limit of {}",
-                                q.own_table, extra, limit));
+        throw error(fmt::format("relate: a statement on {} needs {} bound values besides its keys, over SQLite's limit of {}",
+                                key_context.table, extra, limit));
     const std::size_t per_chunk = limit - extra;
-    std::size_t statements = 0;
+    std::int64_t changed = 0;
     for (std::size_t start = 0; start < keys.size(); start += per_chunk) {
         const std::size_t count = std::min(per_chunk, keys.size() - start);
         const std::size_t placeholders = std::min(std::bit_ceil(count), per_chunk);
-        const sql_statement sql = q.render(placeholders);
+        const sql_statement sql = make_sql(placeholders);
         auto st = s.conn.prepare(sql.sql);
         for (std::size_t i = 0; i < count; ++i) bind_field(*st, static_cast<int>(i + 1), keys[start + i], key_context);
         for (std::size_t i = 0; i < sql.args.size(); ++i)
             st->bind_value(static_cast<int>(placeholders + i + 1), sql.args[i]);
         while (st->step()) on_row(*st);
-        ++statements;
+        changed += s.conn.changes();
     }
-    return statements;
+    return changed;
+}
+
+/// The keys that name a row of `table`: one statement per chunk of keys.
+inline key_set existing_keys(session& s, std::string_view table, std::string_view primary_key,
+                             const std::vector<sqlite::value>& keys) {
+    key_set found;
+    const std::string head = fmt::format("SELECT {} FROM {} WHERE {} IN (", sql_identifier(primary_key),
+                                         sql_identifier(table), sql_identifier(primary_key));
+    run_in_chunks(
+        s, keys, 0, column_context{table, primary_key},
+        [&](std::size_t n) { return sql_statement{head + placeholder_list(n) + ")", {}}; },
+        [&](const sqlite::statement& st) { found.insert(st.column_value(0)); });
+    return found;
+}
+
+/// Runs the keyed query over every key, chunked under the bound-variable limit; calls on_row(st)
+/// for each result row.
+template <class K, class OnRow>
+void run_keyed(session& s, const keyed_query& q, const std::vector<K>& keys, column_context key_context,
+                      OnRow&& on_row) {
+    run_in_chunks(
+        s, keys, q.extra_parameters(), key_context, [&](std::size_t placeholders) { return q.render(placeholders); },
+        on_row);
 }
 
 }  // namespace relate::detail

@@ -26,6 +26,18 @@ struct relation_access {
         r.items_ = std::move(values);
         r.state_.loaded = true;
     }
+    /// Marks the relation not loaded: a write through it made what it held stale.
+    template <class Target, class D>
+    static void unload(single_relation<Target, D>& r) noexcept {
+        r.box_.reset(nullptr);
+        r.state_.loaded = false;
+    }
+    template <class Target, class D>
+    static void unload(many_relation<Target, D>& r) noexcept {
+        r.items_.clear();
+        r.state_.loaded = false;
+        r.state_.count.reset();
+    }
     template <class Target, class D>
     static void set_count(many_relation<Target, D>& r, std::int64_t count) noexcept {
         r.state_.count = count;

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace relate::sqlite {
 
@@ -85,6 +86,19 @@ public:
     [[nodiscard]] std::span<const std::byte> column_blob(int i) const noexcept {
         const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, i));
         return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
+    }
+    /// Result column i as an owned value, whatever its storage class.
+    [[nodiscard]] value column_value(int i) const {
+        switch (column_type(i)) {
+            case SQLITE_INTEGER: return column_int64(i);
+            case SQLITE_FLOAT: return column_double(i);
+            case SQLITE_NULL: return nullptr;
+            case SQLITE_BLOB: {
+                const auto bytes = column_blob(i);
+                return std::vector<std::byte>(bytes.begin(), bytes.end());
+            }
+            default: return std::string(column_text(i));
+        }
     }
 
     [[nodiscard]] const std::string& sql() const noexcept { return sql_; }

@@ -1,0 +1,130 @@
+#pragma once
+// Foreign-key validation before a commit writes: every key a unit of work stores must name a row
+// that exists and is not being removed, or a row the same unit inserts. Checked in batches: one
+// statement per referenced table, whatever the number of rows.
+
+#include <relate/detail/crud.hpp>
+#include <relate/detail/key_set.hpp>
+#include <relate/detail/keyed_fetch.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/detail/table_info.hpp>
+#include <relate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace relate::detail {
+
+/// Where the keys of a group come from, for the message when one names nothing.
+enum class reference_role {
+    foreign_key,  ///< model.field is a belongs_to foreign key
+    link_target,  ///< connect() of model::field (a belongs_to_many) to rows of the target
+    link_owner,   ///< connect() from a model::field owner that must exist
+};
+
+class reference_check {
+public:
+    /// `value` must name a row of `target` when the commit writes.
+    void expect(const table_info& target, std::string_view model, std::string_view field, reference_role role,
+                const sqlite::value& value) {
+        if (std::holds_alternative<std::nullptr_t>(value)) return;
+        group& g = group_of(target, model, field, role);
+        if (g.seen.insert(value).second) g.values.push_back(value);
+    }
+
+    /// The unit inserts a row of `table` with this key.
+    void inserting(const table_info& table, const sqlite::value& key) { keys_of(inserted_, table).insert(key); }
+    /// The unit removes the row of `table` with this key.
+    void removing(const table_info& table, const sqlite::value& key) { keys_of(removed_, table).insert(key); }
+
+    /// Throws relate::validation_error for the first key that names no row.
+    void verify(session& s) {
+        std::vector<const table_info*> targets;
+        for (const auto& g : groups_)
+            if (std::find(targets.begin(), targets.end(), g.target) == targets.end()) targets.push_back(g.target);
+        for (const table_info* target : targets) {
+            const key_set existing = existing_rows(s, *target);
+            for (const auto& g : groups_)
+                if (g.target == target)
+                    for (const auto& value : g.values) check(g, value, existing);
+        }
+    }
+
+private:
+    struct group {
+        const table_info* target;
+        std::string_view model;
+        std::string_view field;
+        reference_role role;
+        std::vector<sqlite::value> values;
+        key_set seen;
+    };
+    struct table_keys {
+        const table_info* table;
+        key_set keys;
+    };
+
+    group& group_of(const table_info& target, std::string_view model, std::string_view field, reference_role role) {
+        for (auto& g : groups_)
+            if (g.target == &target && g.role == role && g.model == model && g.field == field) return g;
+        groups_.push_back({&target, model, field, role, {}, {}});
+        return groups_.back();
+    }
+
+    static key_set& keys_of(std::vector<table_keys>& all, const table_info& table) {
+        for (auto& entry : all)
+            if (entry.table == &table) return entry.keys;
+        all.push_back({&table, {}});
+        return all.back().keys;
+    }
+
+    static bool contains(const std::vector<table_keys>& all, const table_info& table, const sqlite::value& key) {
+        for (const auto& entry : all)
+            if (entry.table == &table) return entry.keys.contains(key);
+        return false;
+    }
+
+    /// The keys of every group on `target` that exist in the database: one statement per chunk.
+    key_set existing_rows(session& s, const table_info& target) const {
+        std::vector<sqlite::value> keys;
+        key_set distinct;
+        for (const auto& g : groups_)
+            if (g.target == &target)
+                for (const auto& value : g.values)
+                    if (!contains(inserted_, target, value) && distinct.insert(value).second) keys.push_back(value);
+        return existing_keys(s, target.table, target.primary_key, keys);
+    }
+
+    void check(const group& g, const sqlite::value& value, const key_set& existing) const {
+        if (contains(inserted_, *g.target, value)) return;
+        const bool removed = contains(removed_, *g.target, value);
+        if (existing.contains(value) && !removed) return;
+        const std::string why = removed ? fmt::format("the {} with {} = {} is removed by the same unit of work",
+                                                      g.target->model, g.target->primary_key, describe(value))
+                                        : fmt::format("no row of {} has {} = {}", g.target->table,
+                                                      g.target->primary_key, describe(value));
+        switch (g.role) {
+            case reference_role::foreign_key:
+                throw validation_error(fmt::format("relate: {}.{} = {} names no {}: {}", g.model, g.field,
+                                                   describe(value), g.target->model, why));
+            case reference_role::link_target:
+                throw validation_error(fmt::format("relate: cannot connect {}::{} to {} {} = {}: {}", g.model, g.field,
+                                                   g.target->model, g.target->primary_key, describe(value), why));
+            case reference_role::link_owner:
+                throw validation_error(fmt::format("relate: cannot change the links of {}::{} of {} {} = {}: {}",
+                                                   g.model, g.field, g.target->model, g.target->primary_key,
+                                                   describe(value), why));
+        }
+    }
+
+    std::vector<group> groups_;
+    std::vector<table_keys> inserted_;
+    std::vector<table_keys> removed_;
+};
+
+}  // namespace relate::detail

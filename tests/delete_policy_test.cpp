@@ -1,0 +1,242 @@
+// Delete policies: restrict, cascade (three levels, and the depth limit), set_null, junction rows,
+// a restrict deep inside a cascade, bulk remove with the same rules, plan_remove, and the DDL's
+// ON DELETE actions for raw SQL.
+
+#include "blog_models.hpp"
+#include "db_dump.hpp"
+#include "policy_models.hpp"
+
+#include <relate/relate.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+using namespace policy;
+using relate::col;
+using test_support::dump;
+
+namespace {
+
+std::int64_t count_rows(relate::database& db, const std::string& table) {
+    auto st = db.connection().prepare("SELECT COUNT(*) FROM \"" + table + "\"");
+    st->step();
+    return st->column_int64(0);
+}
+
+/// A chain of `length` nodes, each the child of the previous one; returns the root.
+Node chain(relate::database& db, int length) {
+    relate::unit_of_work uow{db};
+    std::vector<Node> nodes(static_cast<std::size_t>(length));
+    uow.insert(nodes[0]);
+    for (std::size_t i = 1; i < nodes.size(); ++i) uow.insert(nodes[i], relate::parent(&Node::parent, nodes[i - 1]));
+    uow.commit();
+    return nodes[0];
+}
+
+}  // namespace
+
+TEST_CASE("cascade removes three levels below the row, one statement per table and level", "[policy][cascade]") {
+    relate::database db{":memory:"};
+    seed(db);
+    const Author ann = db.find_or_throw<Author>(1);
+
+    const auto statements = blog::statements_of(db, [&] { db.remove(ann); });
+
+    CHECK_FALSE(db.find<Author>(1).has_value());
+    CHECK(count_rows(db, "books") == 1);     // Ben's
+    CHECK(count_rows(db, "chapters") == 1);  // Ben's only chapter
+    CHECK(count_rows(db, "notes") == 1);
+    CHECK(db.query<Book>().where(col<&Book::authorId> == ann.id).count() == 0);
+    // The walk: 3 edges of Author, 1 of Book, 2 of Chapter; then 1 set_null update (Ann's
+    // review), 1 junction delete (book_genres), and one delete each for notes, chapters, books
+    // and authors.
+    CHECK(statements == 3 + 1 + 2 + 1 + 1 + 4);
+}
+
+TEST_CASE("a cascade over many rows still costs one statement per table and level", "[policy][cascade]") {
+    relate::database db{":memory:"};
+    create_tables(db);
+    relate::unit_of_work uow{db};
+    Author author{.name = "prolific"};
+    std::vector<Book> books(300);
+    uow.insert(author);
+    for (auto& book : books) uow.insert(book, relate::parent(&Book::author, author));
+    uow.commit();
+    // The walk reads 3 edges of Author and 1 of Book, whatever the number of books; then the
+    // junction delete and one delete for books and one for authors.
+    CHECK(blog::statements_of(db, [&] { db.remove(author); }) == 3 + 1 + 1 + 2);
+    CHECK(count_rows(db, "books") == 0);
+}
+
+TEST_CASE("set_null keeps the children and clears their foreign key", "[policy][set_null]") {
+    relate::database db{":memory:"};
+    seed(db);
+    db.remove(db.find_or_throw<Author>(2));
+    const auto reviews = db.query<Review>().order_by(col<&Review::id>).get();
+    REQUIRE(reviews.size() == 2);
+    CHECK(reviews[0].authorId == 1);
+    CHECK_FALSE(reviews[1].authorId.has_value());
+    CHECK(reviews[1].text == "good");
+}
+
+TEST_CASE("restrict refuses the remove, names the relation and the count, and deletes nothing",
+          "[policy][restrict]") {
+    relate::database db{":memory:"};
+    seed(db);
+    db.insert(Award{.authorId = 1, .name = "Hugo"});
+    db.insert(Award{.authorId = 1, .name = "Nebula"});
+    const std::string before = dump(db);
+
+    const Author ann = db.find_or_throw<Author>(1);
+    REQUIRE_THROWS_AS(db.remove(ann), relate::restrict_error);
+    REQUIRE_THROWS_WITH(db.remove(ann), "relate: cannot remove Author id = 1: 2 rows of awards still point at it "
+                                        "through Author::awards (delete policy restrict); remove or reassign them "
+                                        "first, or declare relate::cascade or relate::set_null on Author::awards");
+    CHECK(dump(db) == before);
+
+    SECTION("removing the blocking rows in the same unit lets it through") {
+        relate::unit_of_work uow{db};
+        for (const Award& award : db.query<Award>().get()) uow.remove(award);
+        uow.remove(ann);
+        uow.commit();
+        CHECK_FALSE(db.find<Author>(1).has_value());
+        CHECK(count_rows(db, "awards") == 0);
+    }
+}
+
+TEST_CASE("a restrict deep inside a cascade deletes nothing at all", "[policy][restrict][cascade]") {
+    relate::database db{":memory:"};
+    seed(db);
+    db.insert(Citation{.chapterId = 3, .source = "Babbage 1864"});  // a chapter of Ann's second book
+    const std::string before = dump(db);
+
+    REQUIRE_THROWS_MATCHES(db.remove(db.find_or_throw<Author>(1)), relate::restrict_error,
+                           Catch::Matchers::Message(
+                               "relate: cannot remove Chapter id = 3: 1 row of citations still points at it through "
+                               "Chapter::citations (delete policy restrict); remove or reassign it first, or declare "
+                               "relate::cascade or relate::set_null on Chapter::citations"));
+    CHECK(dump(db) == before);
+}
+
+TEST_CASE("junction rows go with either side", "[policy][junction]") {
+    relate::database db{":memory:"};
+    seed(db);
+    REQUIRE(count_rows(db, "book_genres") == 3);
+
+    SECTION("removing a book unlinks it; the genre stays") {
+        db.remove(db.find_or_throw<Book>(1));
+        CHECK(count_rows(db, "book_genres") == 2);
+        CHECK(count_rows(db, "genres") == 2);
+    }
+    SECTION("removing a genre unlinks it; the books stay") {
+        db.remove(db.find_or_throw<Genre>(1));
+        CHECK(count_rows(db, "book_genres") == 1);
+        CHECK(count_rows(db, "books") == 3);
+    }
+}
+
+TEST_CASE("a cascade deeper than the limit is refused before anything is deleted", "[policy][depth]") {
+    relate::database db{":memory:"};
+    create_tables(db);
+    const Node root = chain(db, 60);
+    const std::string before = dump(db);
+
+    REQUIRE_THROWS_AS(db.remove(root), relate::depth_limit_error);
+    REQUIRE_THROWS_WITH(db.remove(root), Catch::Contains("deeper than 50 levels") &&
+                                             Catch::Contains("Node::children") &&
+                                             Catch::Contains("cascade_depth_limit"));
+    CHECK(dump(db) == before);
+
+    SECTION("a database option raises the limit") {
+        relate::database wide{":memory:", {.cascade_depth_limit = 100}};
+        create_tables(wide);
+        wide.remove(chain(wide, 60));
+        CHECK(count_rows(wide, "nodes") == 0);
+    }
+    SECTION("exactly max_cascade_depth levels below the row are allowed") {
+        relate::database edge{":memory:"};
+        create_tables(edge);
+        edge.remove(chain(edge, static_cast<int>(relate::max_cascade_depth) + 1));
+        CHECK(count_rows(edge, "nodes") == 0);
+    }
+}
+
+TEST_CASE("bulk remove applies the same policies to every matched row", "[policy][bulk]") {
+    relate::database db{":memory:"};
+    seed(db);
+
+    SECTION("cascade and set_null for each author") {
+        CHECK(db.query<Author>().remove() == 2);
+        CHECK(count_rows(db, "books") == 0);
+        CHECK(count_rows(db, "chapters") == 0);
+        CHECK(count_rows(db, "notes") == 0);
+        CHECK(count_rows(db, "book_genres") == 0);
+        CHECK(db.query<Review>().where(col<&Review::authorId>.is_null()).count() == 2);
+    }
+    SECTION("one blocked row blocks them all") {
+        db.insert(Award{.authorId = 2, .name = "Hugo"});
+        const std::string before = dump(db);
+        CHECK_THROWS_AS(db.query<Author>().remove(), relate::restrict_error);
+        CHECK(dump(db) == before);
+    }
+    SECTION("only the matched rows") {
+        CHECK(db.query<Book>().where(col<&Book::title> == "Ben's").remove() == 1);
+        CHECK(count_rows(db, "chapters") == 4);
+        CHECK(count_rows(db, "notes") == 8);
+    }
+}
+
+TEST_CASE("the DDL's ON DELETE actions make raw SQL deletes follow the same policies", "[policy][ddl]") {
+    relate::database db{":memory:"};
+    seed(db);
+    auto& conn = db.connection();
+
+    conn.execute("DELETE FROM authors WHERE id = 2");  // cascade to books, chapters, notes; set_null on reviews
+    CHECK(count_rows(db, "books") == 2);
+    CHECK(count_rows(db, "chapters") == 4);
+    CHECK(count_rows(db, "notes") == 8);
+    CHECK(db.query<Review>().where(col<&Review::authorId>.is_null()).count() == 1);
+
+    db.insert(Award{.authorId = 1, .name = "Hugo"});
+    try {
+        conn.execute("DELETE FROM authors WHERE id = 1");  // restrict
+        FAIL("the restrict action did not refuse the delete");
+    } catch (const relate::sql_error& e) {
+        // SQLite reports a RESTRICT action as a constraint failure raised by its trigger machinery.
+        CHECK(e.code() == SQLITE_CONSTRAINT);
+        CHECK_THAT(e.what(), Catch::Contains("FOREIGN KEY constraint failed"));
+    }
+    CHECK(db.find<Author>(1).has_value());
+}
+
+TEST_CASE("plan_remove tells what a remove would do and writes nothing", "[policy][plan]") {
+    relate::database db{":memory:"};
+    seed(db);
+    const std::string before = dump(db);
+
+    const relate::remove_plan plan = db.plan_remove(db.find_or_throw<Author>(1));
+    using relate::remove_action;
+    CHECK(plan.rows("authors", remove_action::remove) == 1);
+    CHECK(plan.rows("books", remove_action::remove) == 2);
+    CHECK(plan.rows("chapters", remove_action::remove) == 4);
+    CHECK(plan.rows("notes", remove_action::remove) == 8);
+    CHECK(plan.rows("reviews", remove_action::nullify) == 1);
+    CHECK(plan.rows("book_genres", remove_action::unlink) == 2);
+    CHECK_FALSE(plan.blocked());
+    CHECK(dump(db) == before);
+
+    SECTION("a blocked remove is reported, not thrown") {
+        db.insert(Citation{.chapterId = 1, .source = "x"});
+        const relate::remove_plan blocked = db.plan_remove(db.find_or_throw<Author>(1));
+        CHECK(blocked.blocked());
+        CHECK(blocked.rows("citations", remove_action::block) == 1);
+        REQUIRE(blocked.steps.back().relation == "Chapter::citations");
+    }
+    SECTION("a row that is gone is relate::not_found") {
+        CHECK_THROWS_AS(db.plan_remove(Author{.id = 99}), relate::not_found);
+    }
+}

@@ -1,0 +1,123 @@
+#pragma once
+// Models for the delete-policy tests: a three-level cascade (Author > Book > Chapter > Note), a
+// restrict deep inside it (Chapter::citations), set_null (Author::reviews), restrict at the top
+// (Author::awards), a junction (Book <-> Genre) and a self-referential cascading chain (Node).
+
+#include <relate/relate.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace policy {
+
+struct Book;
+struct Chapter;
+struct Note;
+struct Citation;
+struct Review;
+struct Award;
+struct Genre;
+
+struct Author {
+    std::int64_t id = 0;
+    std::string name;
+    relate::has_many<Book, relate::cascade> books;
+    relate::has_many<Review, relate::set_null> reviews;
+    relate::has_many<Award> awards;  // restrict, the default
+};
+
+struct Book {
+    std::int64_t id = 0;
+    std::int64_t authorId = 0;
+    std::string title;
+    relate::belongs_to<Author> author;
+    relate::has_many<Chapter, relate::cascade> chapters;
+    relate::belongs_to_many<Genre> genres;
+};
+
+struct Chapter {
+    std::int64_t id = 0;
+    std::int64_t bookId = 0;
+    std::string title;
+    relate::belongs_to<Book> book;
+    relate::has_many<Note, relate::cascade> notes;
+    relate::has_many<Citation, relate::restrict> citations;
+};
+
+struct Note {
+    std::int64_t id = 0;
+    std::int64_t chapterId = 0;
+    std::string text;
+    relate::belongs_to<Chapter> chapter;
+};
+
+struct Citation {
+    std::int64_t id = 0;
+    std::int64_t chapterId = 0;
+    std::string source;
+    relate::belongs_to<Chapter> chapter;
+};
+
+struct Review {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> authorId;
+    std::string text;
+    relate::belongs_to<Author> author;
+};
+
+struct Award {
+    std::int64_t id = 0;
+    std::int64_t authorId = 0;
+    std::string name;
+    relate::belongs_to<Author> author;
+};
+
+struct Genre {
+    std::int64_t id = 0;
+    std::string name;
+    relate::belongs_to_many<Book> books;
+};
+
+struct Node {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> parentId;
+    relate::belongs_to<Node, relate::foreign_key<"parentId">> parent;
+    relate::has_many<Node, relate::cascade, relate::foreign_key<"parentId">> children;
+};
+
+inline void create_tables(relate::database& db) {
+    db.create_tables<Author, Book, Chapter, Note, Citation, Review, Award, Genre, Node>();
+}
+
+/// Author 1 "Ann": books 1 and 2, each with two chapters, each chapter with two notes; a review.
+/// Author 2 "Ben": book 3 with one chapter (5) and one note; a review.
+/// Genres 1 "novel" (books 1, 3) and 2 "essay" (book 2).
+inline void seed(relate::database& db) {
+    create_tables(db);
+    relate::unit_of_work uow{db};
+    Author ann{.name = "Ann"};
+    Author ben{.name = "Ben"};
+    uow.insert(ann);
+    uow.insert(ben);
+    uow.commit();
+    std::int64_t chapter_count = 0;
+    for (int b = 0; b < 2; ++b) {
+        const Book book = db.insert(Book{.authorId = ann.id, .title = "Ann " + std::to_string(b)});
+        for (int c = 0; c < 2; ++c) {
+            const Chapter chapter = db.insert(Chapter{.bookId = book.id, .title = "ch" + std::to_string(++chapter_count)});
+            for (int n = 0; n < 2; ++n) db.insert(Note{.chapterId = chapter.id, .text = "note"});
+        }
+    }
+    const Book bens = db.insert(Book{.authorId = ben.id, .title = "Ben's"});
+    const Chapter only = db.insert(Chapter{.bookId = bens.id, .title = "only"});
+    db.insert(Note{.chapterId = only.id, .text = "note"});
+    db.insert(Review{.authorId = ann.id, .text = "fine"});
+    db.insert(Review{.authorId = ben.id, .text = "good"});
+    Genre novel = db.insert(Genre{.name = "novel"});
+    Genre essay = db.insert(Genre{.name = "essay"});
+    db.related(novel, &Genre::books).connect({1, 3});
+    db.related(essay, &Genre::books).connect({2});
+}
+
+}  // namespace policy

@@ -1,0 +1,170 @@
+// Writes through relations: save / create (has_one, has_many), associate / dissociate
+// (belongs_to), connect / disconnect / set (belongs_to_many), immediate or staged in a unit.
+
+#include "blog_models.hpp"
+#include "db_dump.hpp"
+
+#include <relate/relate.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace blog;
+using relate::col;
+using test_support::dump;
+
+namespace {
+
+std::vector<std::int64_t> tag_ids(relate::database& db, std::int64_t post_id) {
+    std::vector<std::int64_t> ids;
+    const std::optional<Post> post = db.query<Post>().with(&Post::tags).find(post_id);
+    for (const Tag& tag : post->tags) ids.push_back(tag.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("save through has_many sets the foreign key, then inserts or updates", "[related][save]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    User bob = db.find_or_throw<User>(2);
+
+    Post post{.title = "Hives"};
+    db.related(bob, &User::posts).save(post);
+    CHECK(post.id != 0);
+    CHECK(post.userId == bob.id);
+    CHECK(db.find_or_throw<Post>(post.id).userId == bob.id);
+
+    SECTION("saving an existing row moves it to this parent") {
+        Post anonymous = db.find_or_throw<Post>(5);
+        db.related(bob, &User::posts).save(anonymous);
+        CHECK(db.find_or_throw<Post>(5).userId == bob.id);
+        CHECK(db.query<Post>().count() == 6);
+    }
+    SECTION("a loaded relation is stale after the write, so it is not loaded any more") {
+        db.load(bob, &User::posts);
+        Post more{.title = "More bees"};
+        db.related(bob, &User::posts).save(more);
+        CHECK_FALSE(bob.posts.loaded());
+        CHECK(db.load(bob, &User::posts).size() == 3);
+    }
+}
+
+TEST_CASE("create through has_many and has_one returns the new row with its key", "[related][create]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    User cy = db.find_or_throw<User>(3);
+    const Post p = db.related(cy, &User::posts).create(Post{.title = "Hello World"});
+    CHECK(p.id == 6);
+    CHECK(p.userId == cy.id);
+    const Profile profile = db.related(cy, &User::profile).create(Profile{.bio = "new"});
+    CHECK(db.find_or_throw<Profile>(profile.id).userId == cy.id);
+}
+
+TEST_CASE("save through a relation of a parent that is gone is a validation_error", "[related][save]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+    User ghost{.id = 77, .name = "ghost"};
+    Post post{.title = "nobody's"};
+    REQUIRE_THROWS_WITH(db.related(ghost, &User::posts).save(post),
+                        "relate: Post.userId = 77 names no User: no row of users has id = 77");
+    CHECK(post.id == 0);
+    CHECK_FALSE(post.userId.has_value());  // the object is as it was
+    CHECK(dump(db) == before);
+}
+
+TEST_CASE("associate and dissociate change the foreign key in memory; update persists it", "[related][belongs_to]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    Profile profile = db.find_or_throw<Profile>(2);
+    const User cy = db.find_or_throw<User>(3);
+
+    const auto statements = statements_of(db, [&] { db.related(profile, &Profile::user).associate(cy); });
+    CHECK(statements == 0);
+    CHECK(profile.userId == cy.id);
+    REQUIRE(profile.user.loaded());
+    CHECK(profile.user->name == "Cy");
+    CHECK(db.find_or_throw<Profile>(2).userId == 2);  // not written yet
+    db.update(profile);
+    CHECK(db.find_or_throw<Profile>(2).userId == cy.id);
+
+    Post post = db.find_or_throw<Post>(1);
+    db.related(post, &Post::user).dissociate();
+    CHECK_FALSE(post.userId.has_value());
+    CHECK(post.user.loaded());
+    CHECK(post.user.get() == nullptr);
+    db.update(post);
+    CHECK_FALSE(db.find_or_throw<Post>(1).userId.has_value());
+
+    SECTION("associating a parent that has no key yet is refused") {
+        Profile other = db.find_or_throw<Profile>(1);
+        CHECK_THROWS_AS(db.related(other, &Profile::user).associate(User{.name = "unsaved"}), relate::validation_error);
+        CHECK(other.userId == 1);
+    }
+}
+
+TEST_CASE("connect, disconnect and set change the junction rows", "[related][belongs_to_many]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    Post notes = db.find_or_throw<Post>(3);  // no tags
+
+    db.related(notes, &Post::tags).connect({1, 2});
+    CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2});
+
+    SECTION("connecting an existing link is a no-op") {
+        db.related(notes, &Post::tags).connect({2, 3});
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 3});
+    }
+    SECTION("disconnect removes only those links") {
+        db.related(notes, &Post::tags).disconnect({1, 4});
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{2});
+        CHECK(tag_ids(db, 1) == std::vector<std::int64_t>{1, 3});  // other posts keep theirs
+    }
+    SECTION("set replaces every link") {
+        db.related(notes, &Post::tags).set({4});
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{4});
+        db.related(notes, &Post::tags).set({});
+        CHECK(tag_ids(db, 3).empty());
+    }
+    SECTION("connecting to a missing row is a validation_error and writes nothing") {
+        const std::string before = dump(db);
+        REQUIRE_THROWS_AS(db.related(notes, &Post::tags).connect({2, 99}), relate::validation_error);
+        REQUIRE_THROWS_WITH(db.related(notes, &Post::tags).set({99}),
+                            "relate: cannot connect Post::tags to Tag id = 99: no row of tags has id = 99");
+        CHECK(dump(db) == before);
+    }
+    SECTION("from the other side, the same junction") {
+        Tag unused = db.find_or_throw<Tag>(4);
+        db.related(unused, &Tag::posts).connect({3});
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 4});
+    }
+    SECTION("links of a post that is gone are refused") {
+        Post ghost{.id = 50, .title = "ghost"};
+        CHECK_THROWS_WITH(db.related(ghost, &Post::tags).connect({1}),
+                          "relate: cannot change the links of Post::tags of Post id = 50: no row of posts has id = 50");
+    }
+}
+
+TEST_CASE("related writes staged in a unit of work take keys from pending parents", "[related][uow]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    User dee{.name = "Dee"};
+    Post post{.title = "staged"};
+
+    relate::unit_of_work uow{db};
+    uow.insert(dee);
+    uow.related(dee, &User::posts).save(post);
+    uow.related(post, &Post::tags).connect({1, 3});
+    CHECK(post.id == 0);
+    uow.commit();
+
+    CHECK(post.userId == dee.id);
+    CHECK(tag_ids(db, post.id) == std::vector<std::int64_t>{1, 3});
+}

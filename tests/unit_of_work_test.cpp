@@ -1,0 +1,227 @@
+// relate::unit_of_work: staged writes committed in one transaction, parents first; foreign keys
+// validated in batches before anything is written; on failure nothing written and the objects as
+// they were.
+
+#include "blog_models.hpp"
+#include "db_dump.hpp"
+
+#include <relate/relate.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+using namespace blog;
+using relate::col;
+using test_support::dump;
+
+TEST_CASE("insert writes the assigned keys back into the objects on commit", "[uow]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    User ada{.name = "Ada", .email = "ada@example.com"};
+    Post post{.title = "Notes"};
+
+    relate::unit_of_work uow{db};
+    uow.insert(ada);
+    uow.insert(post, relate::parent(&Post::user, ada));
+    CHECK(ada.id == 0);  // nothing happens before commit
+    CHECK(db.query<User>().count() == 0);
+    uow.commit();
+
+    CHECK(ada.id != 0);
+    CHECK(post.id != 0);
+    CHECK(post.userId == ada.id);
+    CHECK(db.find_or_throw<Post>(post.id).userId == ada.id);
+}
+
+TEST_CASE("inserts run parents first, whatever order they were staged in", "[uow][order]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    User ada{.name = "Ada"};
+    Profile profile{.bio = "math"};
+    Post post{.title = "Notes"};
+    Category child{.name = "child"};
+    Category root{.name = "root"};
+
+    relate::unit_of_work uow{db};
+    uow.insert(profile, relate::parent(&Profile::user, ada));
+    uow.insert(child, relate::parent(&Category::parent, root));
+    uow.insert(post, relate::parent(&Post::user, ada));
+    uow.insert(root);
+    uow.insert(ada);
+    uow.commit();
+
+    CHECK(profile.userId == ada.id);
+    CHECK(post.userId == ada.id);
+    CHECK(child.parentId == root.id);
+    CHECK(root.id < child.id);
+    CHECK(db.query<Profile>().where(col<&Profile::userId> == ada.id).count() == 1);
+}
+
+TEST_CASE("a foreign key naming no row is a validation_error, and nothing is written", "[uow][validation]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+
+    User eve{.name = "Eve"};
+    Post orphan{.userId = 42, .title = "orphan"};
+    relate::unit_of_work uow{db};
+    uow.insert(eve);
+    uow.insert(orphan);
+    REQUIRE_THROWS_AS(uow.commit(), relate::validation_error);
+
+    CHECK(dump(db) == before);
+    CHECK(eve.id == 0);
+    CHECK(orphan.id == 0);
+
+    SECTION("the message names the model, the field and the value") {
+        REQUIRE_THROWS_WITH(db.insert(Post{.userId = 42, .title = "x"}),
+                            "relate: Post.userId = 42 names no User: no row of users has id = 42");
+        REQUIRE_THROWS_WITH(db.update(Profile{.id = 1, .userId = 7}),
+                            "relate: Profile.userId = 7 names no User: no row of users has id = 7");
+        CHECK(dump(db) == before);
+    }
+}
+
+TEST_CASE("a foreign key naming a row the same unit removes is a validation_error", "[uow][validation]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+    relate::unit_of_work uow{db};
+    uow.remove(db.find_or_throw<User>(3));
+    Post post{.userId = 3, .title = "to a removed user"};
+    uow.insert(post);
+    REQUIRE_THROWS_WITH(uow.commit(), "relate: Post.userId = 3 names no User: the User with id = 3 is removed by the "
+                                      "same unit of work");
+    CHECK(dump(db) == before);
+}
+
+TEST_CASE("a foreign key may name a row the same unit inserts with an explicit key", "[uow][validation]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    User ada{.id = 500, .name = "Ada"};
+    Post post{.userId = 500, .title = "explicit"};
+    relate::unit_of_work uow{db};
+    uow.insert(post);  // staged first: the parent still goes first
+    uow.insert(ada);
+    uow.commit();
+    CHECK(db.find_or_throw<Post>(post.id).userId == 500);
+}
+
+TEST_CASE("validation costs one statement per parent table, not one per row", "[uow][validation]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    std::vector<Post> posts;
+    for (int i = 0; i < 60; ++i) posts.push_back(Post{.userId = 1 + i % 3, .title = "p" + std::to_string(i)});
+    std::vector<Profile> profiles{Profile{.userId = 3}};
+
+    relate::unit_of_work uow{db};
+    for (auto& post : posts) uow.insert(post);
+    for (auto& profile : profiles) uow.insert(profile);
+    // users is the parent table of both: one SELECT validates all 61 keys, then 61 INSERTs.
+    CHECK(statements_of(db, [&] { uow.commit(); }) == 1 + 61);
+}
+
+TEST_CASE("any failure rolls everything back and leaves the database byte for byte as it was", "[uow][atomic]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+
+    User carl{.name = "Carl"};
+    Post post{.title = "by Carl"};
+    Tag tag{.name = "new"};
+    User renamed = db.find_or_throw<User>(2);
+    renamed.name = "Robert";
+
+    relate::unit_of_work uow{db};
+    uow.insert(carl);
+    uow.insert(post, relate::parent(&Post::user, carl));
+    uow.insert(tag);
+    uow.related(post, &Post::tags).connect({1, 2});
+    uow.update(renamed);
+    uow.remove(db.find_or_throw<Post>(4));
+    uow.remove(db.find_or_throw<User>(1));  // Ada has a profile: restrict fails the whole commit, last
+    REQUIRE_THROWS_AS(uow.commit(), relate::restrict_error);
+
+    CHECK(dump(db) == before);
+    CHECK(carl.id == 0);
+    CHECK(post.id == 0);
+    CHECK_FALSE(post.userId.has_value());
+    CHECK(tag.id == 0);
+}
+
+TEST_CASE("an update of a row that is gone is not_found, and rolls back the rest", "[uow][atomic]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+    User dan{.name = "Dan"};
+    relate::unit_of_work uow{db};
+    uow.insert(dan);
+    uow.update(User{.id = 99, .name = "ghost"});
+    REQUIRE_THROWS_WITH(uow.commit(), "relate: no users row with id = 99");
+    CHECK(dump(db) == before);
+    CHECK(dan.id == 0);
+}
+
+TEST_CASE("a unit of work destroyed without commit writes nothing", "[uow]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+    {
+        relate::unit_of_work uow{db};
+        User eve{.name = "Eve"};
+        uow.insert(eve);
+        uow.remove(db.find_or_throw<Post>(1));
+    }
+    CHECK(dump(db) == before);
+}
+
+TEST_CASE("commit spends the unit: a second commit writes nothing more", "[uow]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    User ada{.name = "Ada"};
+    relate::unit_of_work uow{db};
+    uow.insert(ada);
+    uow.commit();
+    CHECK(statements_of(db, [&] { uow.commit(); }) == 0);
+    CHECK(db.query<User>().count() == 1);
+}
+
+TEST_CASE("staging one object twice for insert is refused", "[uow]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    User ada{.name = "Ada"};
+    relate::unit_of_work uow{db};
+    uow.insert(ada);
+    CHECK_THROWS_WITH(uow.insert(ada), "relate: this User is already staged for insert in the unit of work");
+}
+
+TEST_CASE("parent links that form a cycle are a validation_error", "[uow][order]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    Category a{.name = "a"};
+    Category b{.name = "b"};
+    relate::unit_of_work uow{db};
+    uow.insert(a, relate::parent(&Category::parent, b));
+    uow.insert(b, relate::parent(&Category::parent, a));
+    CHECK_THROWS_WITH(uow.commit(), Catch::Contains("form a cycle"));
+    CHECK(db.query<Category>().count() == 0);
+    CHECK(a.id == 0);
+    CHECK(b.id == 0);
+}
+
+TEST_CASE("a commit inside the caller's transaction is a savepoint of it", "[uow][atomic]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    {
+        relate::sqlite::transaction outer(db.connection());
+        User ada{.name = "Ada"};
+        relate::unit_of_work uow{db};
+        uow.insert(ada);
+        uow.commit();
+        CHECK(db.query<User>().count() == 1);
+    }  // the caller rolls back: the unit's rows go with it
+    CHECK(db.query<User>().count() == 0);
+}
