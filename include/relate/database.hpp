@@ -8,14 +8,17 @@
 
 #include <relate/detail/committer.hpp>
 #include <relate/detail/crud.hpp>
+#include <relate/detail/migrator.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/error.hpp>
+#include <relate/migration.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>
 #include <relate/query.hpp>
 #include <relate/related.hpp>
 #include <relate/remove_plan.hpp>
 #include <relate/schema.hpp>
+#include <relate/schema_check.hpp>
 #include <relate/sqlite/transaction.hpp>
 
 #include <optional>
@@ -124,6 +127,30 @@ public:
         for (auto& object : objects)
             if (!(object.*member).loaded()) pending.push_back(&object);
         load_relation(pending, member);
+    }
+
+    /// Applies the migrations not yet recorded in relate_migrations, in list order, each in its
+    /// own transaction; returns the names applied. A failure rolls that migration back and throws
+    /// relate::schema_error naming it.
+    std::vector<std::string> migrate(const std::vector<migration>& migrations) {
+        return detail::migrate(session_, migrations);
+    }
+
+    /// Runs `down` of the last `steps` applied migrations, newest first; returns their names.
+    std::vector<std::string> rollback(const std::vector<migration>& migrations, std::size_t steps = 1) {
+        return detail::rollback(session_, migrations, steps);
+    }
+
+    /// Every difference between the models' tables (as create_tables makes them) and the database.
+    template <detail::valid_model... Models>
+    std::vector<schema_difference> check_schema() {
+        return detail::check_schema<Models...>(session_);
+    }
+
+    /// check_schema, throwing relate::schema_mismatch that lists every difference.
+    template <detail::valid_model... Models>
+    void require_schema() {
+        detail::require_schema<Models...>(session_);
     }
 
     /// A query over T's table.

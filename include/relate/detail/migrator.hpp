@@ -1,0 +1,211 @@
+#pragma once
+// db.migrate and db.rollback: each migration in its own transaction, recorded in
+// relate_migrations. Foreign keys are not enforced while a migration runs (a table rebuild drops
+// and recreates tables that rows point at) and are all checked before it commits; a migration
+// that fails leaves the database as it was and the error names it.
+
+#include <relate/detail/live_schema.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/detail/sql_text.hpp>
+#include <relate/error.hpp>
+#include <relate/migration.hpp>
+#include <relate/sqlite/connection.hpp>
+#include <relate/sqlite/transaction.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relate::detail {
+
+/// Foreign key enforcement off for the life of the object, then back to what it was. It must be
+/// switched before BEGIN: inside a transaction PRAGMA foreign_keys does nothing.
+class foreign_keys_suspended {
+public:
+    explicit foreign_keys_suspended(sqlite::connection& conn) : conn_(conn) {
+        schema_query q(conn_, "PRAGMA foreign_keys");
+        was_on_ = q->step() && q->column_int64(0) != 0;
+        if (was_on_) conn_.execute("PRAGMA foreign_keys = OFF");
+    }
+    foreign_keys_suspended(const foreign_keys_suspended&) = delete;
+    foreign_keys_suspended& operator=(const foreign_keys_suspended&) = delete;
+    ~foreign_keys_suspended() {
+        if (!was_on_) return;
+        try {
+            conn_.execute("PRAGMA foreign_keys = ON");
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+        }
+    }
+
+private:
+    sqlite::connection& conn_;
+    bool was_on_ = false;
+};
+
+/// "posts row 3 has userId = 7 but users has no such row", for a row foreign_key_check reports.
+inline std::string describe_dangling_row(sqlite::connection& conn, const std::string& table,
+                                         std::optional<std::int64_t> rowid, const std::string& parent,
+                                         std::int64_t key_id) {
+    std::vector<std::string> columns;
+    {
+        schema_query q(conn, "SELECT \"from\" FROM pragma_foreign_key_list(?) WHERE id = ? ORDER BY seq");
+        q->bind_text(1, table);
+        q->bind_int64(2, key_id);
+        while (q->step()) columns.emplace_back(q->column_text(0));
+    }
+    std::string where = fmt::format("{}", fmt::join(columns, ", "));
+    if (rowid && columns.size() == 1) {
+        schema_query q(conn, fmt::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(columns[0]),
+                                         sql_identifier(table)));
+        q->bind_int64(1, *rowid);
+        if (q->step()) where += fmt::format(" = {}", q->column_text(0));
+    }
+    return fmt::format("{} {} has {} but {}", table, rowid ? fmt::format("row {}", *rowid) : std::string("a row"), where,
+                       table_exists(conn, parent) ? fmt::format("{} has no such row", parent)
+                                                  : fmt::format("table {} does not exist", parent));
+}
+
+/// Step 10 of the rebuild, for the whole migration: relate::schema_error naming the rows whose
+/// foreign keys point nowhere.
+inline void check_foreign_keys(sqlite::connection& conn) {
+    constexpr std::size_t shown = 5;
+    schema_query q(conn, "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check");
+    std::vector<std::string> rows;
+    std::size_t count = 0;
+    while (q->step()) {
+        if (++count > shown) continue;
+        const std::optional<std::int64_t> rowid =
+            q->column_type(1) == SQLITE_NULL ? std::nullopt : std::optional(q->column_int64(1));  // WITHOUT ROWID
+        rows.push_back(describe_dangling_row(conn, std::string(q->column_text(0)), rowid,
+                                             std::string(q->column_text(2)), q->column_int64(3)));
+    }
+    if (count == 0) return;
+    throw schema_error(fmt::format("relate: foreign key check failed, {} row{} point{} nowhere: {}{}", count,
+                                   count == 1 ? "" : "s", count == 1 ? "s" : "", fmt::join(rows, "; "),
+                                   count > shown ? fmt::format("; and {} more", count - shown) : std::string()));
+}
+
+inline std::string_view without_prefix(std::string_view message) {
+    constexpr std::string_view prefix = "relate: ";
+    return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
+class migration_step {
+public:
+    /// Runs one step of a migration and `record` in one transaction, foreign keys checked before
+    /// COMMIT. On failure: rolled back, and a schema_error starting "relate: <failure>: " with the
+    /// cause nested inside it (std::rethrow_if_nested gives the original exception).
+    static void run(sqlite::connection& conn, const std::string& failure, const std::function<void(schema&)>& step,
+                    const std::function<void()>& record) {
+        foreign_keys_suspended suspended(conn);  // step 1
+        try {
+            sqlite::transaction tx(conn, sqlite::transaction_mode::immediate);  // step 2
+            schema s(conn);
+            step(s);
+            check_foreign_keys(conn);  // step 10
+            record();
+            tx.commit();  // step 11; step 12 when `suspended` ends
+        } catch (const std::exception& e) {
+            std::throw_with_nested(schema_error(fmt::format("relate: {}: {}", failure, without_prefix(e.what()))));
+        }
+    }
+};
+
+inline void refuse_open_transaction(sqlite::connection& conn, std::string_view operation) {
+    if (conn.in_transaction())
+        throw schema_error(fmt::format("relate: db.{} cannot run inside an open transaction: each migration needs a "
+                                       "transaction of its own, with foreign keys switched off before it begins",
+                                       operation));
+}
+
+inline void check_migration_list(const std::vector<migration>& migrations) {
+    std::set<std::string_view> names;
+    for (const auto& m : migrations) {
+        if (m.name.empty()) throw schema_error("relate: a migration needs a name");
+        if (!names.insert(m.name).second)
+            throw schema_error(fmt::format("relate: migration '{}' appears twice in the list", m.name));
+    }
+}
+
+inline void create_migrations_table(sqlite::connection& conn) {
+    conn.execute(fmt::format("CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+                             "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+                             sql_identifier(migrations_table)));
+}
+
+/// Applies the migrations relate_migrations does not list, in list order; returns their names.
+inline std::vector<std::string> migrate(session& s, const std::vector<migration>& migrations) {
+    refuse_open_transaction(s.conn, "migrate");
+    check_migration_list(migrations);
+    for (const auto& m : migrations)
+        if (!m.up) throw schema_error(fmt::format("relate: migration '{}' has no up step", m.name));
+    std::set<std::string> applied;
+    if (table_exists(s.conn, migrations_table)) {
+        schema_query q(s.conn, fmt::format("SELECT name FROM {}", sql_identifier(migrations_table)));
+        while (q->step()) applied.emplace(q->column_text(0));
+    }
+    std::vector<std::string> ran;
+    for (const auto& m : migrations) {
+        if (applied.contains(m.name)) continue;
+        migration_step::run(s.conn, fmt::format("migration '{}' failed and was rolled back", m.name), m.up, [&] {
+            // Created with the first migration, so one that fails leaves no trace at all.
+            create_migrations_table(s.conn);
+            auto insert = s.conn.prepare(fmt::format("INSERT INTO {} (name) VALUES (?)", sql_identifier(migrations_table)));
+            insert->bind_text(1, m.name);
+            insert->step();
+        });
+        ran.push_back(m.name);
+    }
+    return ran;
+}
+
+/// Runs `down` of the last `steps` applied migrations, newest first; returns their names. Every
+/// one must be in the list and have a down step, checked before any runs.
+inline std::vector<std::string> rollback(session& s, const std::vector<migration>& migrations, std::size_t steps) {
+    refuse_open_transaction(s.conn, "rollback");
+    check_migration_list(migrations);
+    if (!table_exists(s.conn, migrations_table)) return {};
+
+    std::vector<const migration*> undo;
+    {
+        schema_query q(s.conn, fmt::format("SELECT name FROM {} ORDER BY id DESC LIMIT ?", sql_identifier(migrations_table)));
+        q->bind_int64(1, static_cast<std::int64_t>(
+                              std::min<std::size_t>(steps, std::numeric_limits<std::int64_t>::max())));
+        while (q->step()) {
+            const std::string_view name = q->column_text(0);
+            const auto found = std::find_if(migrations.begin(), migrations.end(),
+                                            [&](const migration& m) { return m.name == name; });
+            if (found == migrations.end())
+                throw schema_error(fmt::format("relate: cannot roll back migration '{}': it is not in the list given "
+                                               "to rollback",
+                                               name));
+            if (!found->down)
+                throw schema_error(fmt::format("relate: cannot roll back migration '{}': it has no down step", name));
+            undo.push_back(&*found);
+        }
+    }
+    std::vector<std::string> ran;
+    for (const migration* m : undo) {
+        migration_step::run(s.conn, fmt::format("rolling back migration '{}' failed; it is still applied", m->name),
+                            m->down, [&] {
+                                auto remove = s.conn.prepare(
+                                    fmt::format("DELETE FROM {} WHERE name = ?", sql_identifier(migrations_table)));
+                                remove->bind_text(1, m->name);
+                                remove->step();
+                            });
+        ran.push_back(m->name);
+    }
+    return ran;
+}
+
+}  // namespace relate::detail
