@@ -161,6 +161,10 @@ public:
 
     /// Counters: stats().statements is the number of data statements run so far.
     [[nodiscard]] const sqlite::statistics& stats() const noexcept { return session_.conn.stats(); }
+    /// Calls `observer(sql, duration)` for every data statement relate runs (those stats()
+    /// counts), for logging and N+1 hunting; `db.on_statement({})` stops it. Exceptions from it
+    /// are ignored.
+    void on_statement(sqlite::statement_observer observer) { session_.conn.on_statement(std::move(observer)); }
     [[nodiscard]] const database_options& options() const noexcept { return session_.options; }
     /// The underlying SQLite connection, for what relate does not cover.
     [[nodiscard]] sqlite::connection& connection() noexcept { return session_.conn; }

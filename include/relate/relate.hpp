@@ -8,6 +8,7 @@
 #include <relate/error.hpp>
 #include <relate/exists.hpp>
 #include <relate/expr.hpp>
+#include <relate/format.hpp>
 #include <relate/migration.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>

@@ -78,11 +78,15 @@ public:
     statement_lease prepare(std::string_view sql) {
         auto found = cache_.find(sql);
         if (found == cache_.end())
-            found = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, std::string(sql), stats_)).first;
+            found = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, std::string(sql), stats_, &observer_)).first;
         statement& cached = *found->second;
-        if (cached.in_use()) return statement_lease{std::make_unique<statement>(db_, std::string(sql), stats_)};
+        if (cached.in_use()) return statement_lease{std::make_unique<statement>(db_, std::string(sql), stats_, &observer_)};
         return statement_lease{cached};
     }
+
+    /// Calls `observer` with the SQL text and run time of every data statement relate runs on
+    /// this connection (those stats() counts); an empty function stops it.
+    void on_statement(statement_observer observer) { observer_ = std::move(observer); }
 
     [[nodiscard]] statistics& stats() noexcept { return stats_; }
     [[nodiscard]] const statistics& stats() const noexcept { return stats_; }
@@ -102,6 +106,7 @@ private:
 
     sqlite3* db_ = nullptr;
     statistics stats_;
+    statement_observer observer_;
     std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
 };
 

@@ -6,8 +6,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,9 +23,15 @@ struct statistics {
     std::uint64_t statements = 0;
 };
 
+/// Sees each statement run: its SQL text (placeholders, not values) and the time from its first
+/// step to its reset, rows read included.
+using statement_observer = std::function<void(std::string_view sql, std::chrono::nanoseconds duration)>;
+
 class statement {
 public:
-    statement(sqlite3* db, std::string sql, statistics& stats) : db_(db), sql_(std::move(sql)), stats_(&stats) {
+    /// `observer`, when given, points at the connection's observer (which may be empty).
+    statement(sqlite3* db, std::string sql, statistics& stats, const statement_observer* observer = nullptr)
+        : db_(db), sql_(std::move(sql)), stats_(&stats), observer_(observer) {
         const int rc = sqlite3_prepare_v3(db_, sql_.data(), static_cast<int>(sql_.size()), SQLITE_PREPARE_PERSISTENT,
                                           &stmt_, nullptr);
         if (rc != SQLITE_OK) throw_error(db_, rc, sql_);
@@ -61,6 +69,7 @@ public:
         if (!running_) {
             running_ = true;
             ++stats_->statements;
+            if (observed()) started_ = std::chrono::steady_clock::now();
         }
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
@@ -70,6 +79,7 @@ public:
 
     /// Ready for the next run: rewinds and clears every binding.
     void reset() noexcept {
+        if (running_ && observed()) report();
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);
         running_ = false;
@@ -113,7 +123,18 @@ private:
 
     sqlite3* db_;
     std::string sql_;
+    [[nodiscard]] bool observed() const noexcept { return observer_ != nullptr && *observer_; }
+
+    void report() const noexcept {
+        try {
+            (*observer_)(sql_, std::chrono::steady_clock::now() - started_);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): reset() runs in destructors; a logger must not break it
+        }
+    }
+
     statistics* stats_;
+    const statement_observer* observer_;
+    std::chrono::steady_clock::time_point started_;
     sqlite3_stmt* stmt_ = nullptr;
     bool running_ = false;
     bool in_use_ = false;

@@ -1,0 +1,74 @@
+// The Superflare scenario: users with a profile and posts, tags through post_tags, and a "view"
+// that eager-loads what it shows and prints the JSON a web handler would return. Four statements
+// (users, profiles, posts, tags) load the whole page, whatever the number of users.
+
+#include <relate/json.hpp>
+#include <relate/relate.hpp>
+
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct Profile;
+struct Post;
+struct Tag;
+
+struct User {
+    std::int64_t id = 0;
+    std::string name;
+    std::string email;
+    relate::has_one<Profile, relate::cascade> profile;
+    relate::has_many<Post, relate::cascade> posts;
+};
+
+struct Profile {
+    std::int64_t id = 0;
+    std::int64_t userId = 0;
+    std::optional<std::string> bio;
+    relate::belongs_to<User> user;
+};
+
+struct Post {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> userId;
+    std::string title;
+    relate::belongs_to<User> user;
+    relate::belongs_to_many<Tag> tags;   // post_tags(postId, tagId)
+};
+
+struct Tag {
+    std::int64_t id = 0;
+    std::string name;
+    relate::belongs_to_many<Post> posts;
+};
+
+int main() {
+    relate::database db{":memory:"};
+    db.create_tables<User, Profile, Post, Tag>();
+
+    const Tag cpp = db.insert(Tag{.name = "c++"});
+    const Tag math = db.insert(Tag{.name = "math"});
+
+    User ada{.name = "Ada", .email = "ada@example.com"};
+    Profile profile{.bio = "Mathematician"};
+    Post notes{.title = "Notes on the Analytical Engine"};
+    relate::unit_of_work uow{db};
+    uow.insert(ada);
+    uow.insert(profile, relate::parent(&Profile::user, ada));
+    uow.related(ada, &User::posts).save(notes);
+    uow.related(notes, &Post::tags).connect({cpp.id, math.id});
+    uow.commit();
+
+    // The view: every user with profile and posts, each post with its tags.
+    const auto before = db.stats().statements;
+    const std::vector<User> users = db.query<User>().with("profile", "posts.tags").get();
+    const auto statements = db.stats().statements - before;
+
+    const nlohmann::json page = users;
+    fmt::print("{}\n", page.dump(2));
+    fmt::print("statements for the page: {}\n", statements);
+    return statements == 4 ? 0 : 1;   // users, profiles, posts, tags
+}
