@@ -70,6 +70,28 @@ private:
     std::vector<std::shared_ptr<include_base<T>>> nodes_;
 };
 
+/// Where the related rows of each distinct parent key are gathered: its place in the key list.
+template <class K>
+class key_slots {
+public:
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+    explicit key_slots(const std::vector<K>& keys) {
+        slot_.reserve(keys.size());
+        for (std::size_t i = 0; i < keys.size(); ++i) slot_.emplace(keys[i], i);
+    }
+    /// The slot of a key, or none.
+    template <class F>
+    [[nodiscard]] std::size_t of(const F& key) const {
+        const std::optional<K> k = key_value<K>(key);
+        const auto found = k ? slot_.find(*k) : slot_.end();
+        return found == slot_.end() ? none : found->second;
+    }
+
+private:
+    std::unordered_map<K, std::size_t> slot_;
+};
+
 [[noreturn]] inline void throw_include_too_deep(std::size_t limit, std::string_view owner, std::string_view member) {
     throw depth_limit_error(fmt::format(
         "relate: the include tree is deeper than the limit of {} at {}::{} (database_options::include_depth_limit)",
@@ -156,6 +178,7 @@ private:
         return q;
     }
 
+    /// Stamps the loaded rows and loads the nested includes into them.
     void load_nested(session& s, std::vector<Target>& rows, std::size_t depth) const {
         stamp_rows(rows);
         if (nested.empty()) return;
@@ -163,6 +186,18 @@ private:
         pointers.reserve(rows.size());
         for (auto& row : rows) pointers.push_back(&row);
         nested.load(s, pointers, depth + 1);
+    }
+
+    /// The same for `count` rows already gathered in groups.
+    void load_nested(session& s, std::vector<std::vector<Target>>& groups, std::size_t count, std::size_t depth) const {
+        std::vector<Target*> pointers;
+        if (!nested.empty()) pointers.reserve(count);
+        for (auto& group : groups)
+            for (auto& row : group) {
+                stamp_relations(row, count > 1);
+                if (!nested.empty()) pointers.push_back(&row);
+            }
+        if (!nested.empty()) nested.load(s, pointers, depth + 1);
     }
 
     void load_belongs_to(session& s, const std::vector<Parent*>& parents, std::size_t depth) const {
@@ -193,23 +228,32 @@ private:
 
     void load_has(session& s, const std::vector<Parent*>& parents, std::size_t depth) const {
         using K = typename PL::key_type;
-        constexpr std::size_t fk_column = TL::find_column(E::foreign_key);
         bool repeated = false;
         const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{}, &repeated);
+        const key_slots<K> slots(keys);
+        constexpr std::size_t fk_field = TL::column_fields[TL::find_column(E::foreign_key)];
 
         const column_mask<Target> mask = target_columns();
         std::vector<Target> rows;
+        std::vector<std::size_t> row_slots;  // the slot of each row's parent
         const keyed_query q = target_query(mask, qualified_column(TL::table, E::foreign_key));
-        run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name},
-                  [&](const sqlite::statement& st) { read_row(st, rows.emplace_back(), mask, 0); });
-        load_nested(s, rows, depth);
+        run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name}, [&](const sqlite::statement& st) {
+            Target& row = rows.emplace_back();
+            read_row(st, row, mask, 0);
+            row_slots.push_back(slots.of(get_field<fk_field>(row)));
+        });
 
-        std::unordered_map<K, std::vector<Target>> groups;
-        groups.reserve(keys.size());
-        for (auto& row : rows)
-            if (const auto k = key_value<K>(get_field<TL::column_fields[fk_column]>(row)))
-                groups[*k].push_back(std::move(row));
-        assign_groups(parents, groups, repeated);
+        // Rows move to their parent's group, each group allocated once at its final size.
+        std::vector<std::size_t> sizes(keys.size());
+        for (const std::size_t slot : row_slots)
+            if (slot != key_slots<K>::none) ++sizes[slot];
+        std::vector<std::vector<Target>> groups(keys.size());
+        for (std::size_t i = 0; i < groups.size(); ++i) groups[i].reserve(sizes[i]);
+        for (std::size_t r = 0; r < rows.size(); ++r)
+            if (row_slots[r] != key_slots<K>::none) groups[row_slots[r]].push_back(std::move(rows[r]));
+        const std::size_t count = rows.size();
+        load_nested(s, groups, count, depth);
+        assign_groups(parents, slots, groups, repeated);
     }
 
     void load_belongs_to_many(session& s, const std::vector<Parent*>& parents, std::size_t depth) const {
@@ -217,6 +261,7 @@ private:
         using TK = typename TL::key_type;
         bool repeated = false;
         const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{}, &repeated);
+        const key_slots<K> slots(keys);
 
         const column_mask<Target> mask = target_columns();
         keyed_query q = target_query(mask, qualified_column("relate_junction", E::junction_owner_key));
@@ -225,42 +270,53 @@ private:
                              sql_identifier(E::junction), sql_identifier(E::junction_target_key), sql_identifier(TL::table),
                              sql_identifier(TL::primary_key_name));
 
-        std::vector<Target> unique;                         // each related row once
-        std::unordered_map<TK, std::size_t> index_of;       // its place in `unique`
-        std::vector<std::pair<K, std::size_t>> links;       // parent key -> row
+        // Each related row is read once, however many parents link to it: its key is read first.
+        const int target_key_column = result_column<Target>(mask, TL::primary_key_column, 1);
+        std::vector<Target> unique;                          // each related row once
+        std::unordered_map<TK, std::size_t> index_of;        // its place in `unique`
+        std::vector<std::pair<std::size_t, std::size_t>> links;  // parent slot -> place in `unique`
         run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name}, [&](const sqlite::statement& st) {
             K owner{};
             read_field(st, 0, owner, column_context{E::junction, E::junction_owner_key});
-            Target row{};
-            read_row(st, row, mask, 1);
-            const auto [at, inserted] = index_of.emplace(primary_key_of(row), unique.size());
-            if (inserted) unique.push_back(std::move(row));
-            links.emplace_back(std::move(owner), at->second);
+            const std::size_t slot = slots.of(owner);
+            if (slot == key_slots<K>::none) return;
+            TK target{};
+            read_field(st, target_key_column, target, column_context{TL::table, TL::primary_key_name});
+            const auto [at, inserted] = index_of.try_emplace(std::move(target), unique.size());
+            if (inserted) read_row(st, unique.emplace_back(), mask, 1);
+            links.emplace_back(slot, at->second);
         });
         load_nested(s, unique, depth);
 
-        std::unordered_map<K, std::vector<Target>> groups;
-        groups.reserve(keys.size());
-        for (const auto& [owner, index] : links) groups[owner].push_back(unique[index]);
-        assign_groups(parents, groups, repeated);
+        // Each group sized before it is filled: one allocation per parent.
+        std::vector<std::size_t> sizes(keys.size());
+        for (const auto& link : links) ++sizes[link.first];
+        std::vector<std::vector<Target>> groups(keys.size());
+        for (std::size_t i = 0; i < groups.size(); ++i) groups[i].reserve(sizes[i]);
+        for (const auto& [slot, index] : links) groups[slot].push_back(unique[index]);
+        assign_groups(parents, slots, groups, repeated);
     }
 
-    /// Hands each parent its group: moved, or copied when a key appears in several parents.
+    /// Hands each parent the group of its key: moved, or copied when a key appears in several parents.
     template <class K>
-    static void assign_groups(const std::vector<Parent*>& parents, std::unordered_map<K, std::vector<Target>>& groups,
-                              bool repeated) {
-        for (Parent* p : parents) {
-            auto found = groups.find(primary_key_of(*p));
-            auto& relation = get_field<I>(*p);
+    static void assign_groups(const std::vector<Parent*>& parents, const key_slots<K>& slots,
+                              std::vector<std::vector<Target>>& groups, bool repeated) {
+        // distinct_keys keeps first-seen order: with one key per parent, parent i has slot i.
+        const bool aligned = groups.size() == parents.size();
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+            Parent& p = *parents[i];
+            const std::size_t slot = aligned ? i : slots.of(primary_key_of(p));
+            std::vector<Target>* group = slot == key_slots<K>::none ? nullptr : &groups[slot];
+            auto& relation = get_field<I>(p);
             if constexpr (E::kind == relation_kind::has_one) {
-                const bool present = found != groups.end() && !found->second.empty();
-                relation_access::set(relation, present ? std::make_unique<Target>(repeated ? found->second.front()
-                                                                                            : std::move(found->second.front()))
+                const bool present = group != nullptr && !group->empty();
+                relation_access::set(relation, present ? std::make_unique<Target>(repeated ? group->front()
+                                                                                            : std::move(group->front()))
                                                        : nullptr);
-            } else if (found == groups.end()) {
+            } else if (group == nullptr) {
                 relation_access::set(relation, std::vector<Target>{});
             } else {
-                relation_access::set(relation, repeated ? found->second : std::move(found->second));
+                relation_access::set(relation, repeated ? *group : std::move(*group));
             }
         }
     }

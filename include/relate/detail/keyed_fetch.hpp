@@ -1,8 +1,8 @@
 #pragma once
 // One batched statement per relation edge: `... WHERE match IN (?, ?, ...)` over a de-duplicated
 // key set. Keys are always bound, never formatted. The list is padded to a power of two (unused
-// slots stay NULL, which matches nothing) so the statement cache holds a few shapes per edge,
-// and chunked when the keys exceed SQLite's bound-variable limit, read at run time.
+// slots repeat the last key, which adds no row) so the statement cache holds a few shapes per
+// edge, and chunked when the keys exceed SQLite's bound-variable limit, read at run time.
 
 #include <relate/detail/column_io.hpp>
 #include <relate/detail/key_set.hpp>
@@ -115,8 +115,8 @@ std::vector<K> distinct_keys(const std::vector<Row*>& rows, KeyOf key_of, bool* 
 
 /// Runs one statement per chunk of keys, each chunk under SQLite's bound-variable limit:
 /// make_sql(placeholders) renders SQL whose first `placeholders` parameters are the keys (unused
-/// slots stay NULL) and whose args follow them. Calls on_row(st) for each result row. For a write
-/// (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
+/// slots repeat the last key) and whose args follow them. Calls on_row(st) for each result row.
+/// For a write (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
 template <class K, class MakeSql, class OnRow>
 std::int64_t run_in_chunks(session& s, const std::vector<K>& keys, std::size_t extra, column_context key_context,
                           MakeSql&& make_sql, OnRow&& on_row) {
@@ -132,6 +132,10 @@ std::int64_t run_in_chunks(session& s, const std::vector<K>& keys, std::size_t e
         const sql_statement sql = make_sql(placeholders);
         auto st = s.conn.prepare(sql.sql);
         for (std::size_t i = 0; i < count; ++i) bind_field(*st, static_cast<int>(i + 1), keys[start + i], key_context);
+        // Not NULL: SQLite puts every IN value in a temporary index and seeks each one, so a NULL
+        // costs an insert out of order and a seek, while a repeated key is one cheap insert.
+        for (std::size_t i = count; i < placeholders; ++i)
+            bind_field(*st, static_cast<int>(i + 1), keys[start + count - 1], key_context);
         for (std::size_t i = 0; i < sql.args.size(); ++i)
             st->bind_value(static_cast<int>(placeholders + i + 1), sql.args[i]);
         while (st->step()) on_row(*st);

@@ -40,6 +40,14 @@ void read_row(const sqlite::statement& st, T& out, const column_mask<T>& mask, i
     }(std::make_index_sequence<L::column_count>{});
 }
 
+/// The result column of column `k` when the columns in `mask` are read from result column `first` on.
+template <class T>
+int result_column(const column_mask<T>& mask, std::size_t k, int first) {
+    int index = first;
+    for (std::size_t j = 0; j < k; ++j) index += mask[j] ? 1 : 0;
+    return index;
+}
+
 /// Binds column K of the model to parameter `index`.
 template <class T, std::size_t K>
 void bind_column(sqlite::statement& st, int index, const T& object) {

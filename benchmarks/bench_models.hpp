@@ -1,0 +1,45 @@
+#pragma once
+// The models of DESIGN.md ("Models"), as the benchmarks and their checksum test use them.
+
+#include <relate/relate.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bench {
+
+struct Profile;
+struct Post;
+struct Tag;
+
+struct User {
+    std::int64_t id = 0;
+    std::string name;
+    std::string email;
+    relate::has_one<Profile> profile;
+    relate::has_many<Post, relate::cascade> posts;
+};
+
+struct Profile {
+    std::int64_t id = 0;
+    std::int64_t userId = 0;
+    std::optional<std::string> bio;
+    relate::belongs_to<User> user;
+};
+
+struct Post {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> userId;
+    std::string title;
+    relate::belongs_to<User> user;
+    relate::belongs_to_many<Tag> tags;
+};
+
+struct Tag {
+    std::int64_t id = 0;
+    std::string name;
+    relate::belongs_to_many<Post> posts;
+};
+
+}  // namespace bench
