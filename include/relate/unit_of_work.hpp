@@ -15,6 +15,9 @@
 #include <relate/detail/committer.hpp>
 #include <relate/related.hpp>
 
+#include <memory>
+#include <vector>
+
 namespace relate {
 
 /// A belongs_to member and the parent object whose key it takes on commit.
@@ -33,6 +36,12 @@ parent_ref<M, R> parent(R M::*member, const typename R::target_type& object) {
                   "relate: relate::parent takes a belongs_to member (&Post::user), the side holding the foreign key");
     return {member, &object};
 }
+
+/// A temporary parent would be gone before the commit reads its key: set the child's foreign key
+/// field instead.
+template <class M, class R>
+    requires detail::relation_field<R>
+void parent(R M::*, const typename R::target_type&&) = delete;
 
 class unit_of_work {
 public:
@@ -60,6 +69,13 @@ public:
         committer_.write(const_cast<M&>(object), false);  // an update without parent links never writes to it
     }
 
+    /// The same for a temporary (uow.update(User{.id = 3, ...})): the unit stages a copy it keeps,
+    /// as the temporary is gone before commit.
+    template <detail::valid_model M>
+    void update(const M&& object) {
+        update(*static_cast<const M*>(kept_.emplace_back(std::make_shared<const M>(object)).get()));
+    }
+
     /// Removes the row on commit, applying the delete policies; relate::not_found when it is gone.
     template <detail::valid_model M>
     void remove(const M& object) {
@@ -80,6 +96,7 @@ public:
 
 private:
     detail::session* session_;
+    std::vector<std::shared_ptr<const void>> kept_;  ///< copies of temporaries staged for update
     detail::committer committer_;
 };
 
