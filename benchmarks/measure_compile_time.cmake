@@ -3,10 +3,10 @@
 #
 #   cmake -DCOMPILER=g++ -DSOURCE=benchmarks/compile_time.cpp -DFLAGS_FILE=<generated> -P measure_compile_time.cmake
 #
-# FLAGS_FILE sets RELATE_CT_INCLUDE_DIRS, RELATE_CT_DEFINITIONS and RELATE_CT_IMPLICIT_INCLUDE_DIRS
-# (the build writes it).
+# FLAGS_FILE holds relate's usage flags (the build writes it with cmake/usage_flags.cmake).
 
 cmake_minimum_required(VERSION 3.25)
+include("${CMAKE_CURRENT_LIST_DIR}/../cmake/usage_args.cmake")
 
 foreach(required COMPILER SOURCE FLAGS_FILE)
   if(NOT DEFINED ${required})
@@ -21,17 +21,7 @@ if(NOT GNU_TIME)
 endif()
 
 set(args -std=c++20 -O2 -c "${SOURCE}" -o "${CMAKE_CURRENT_BINARY_DIR}/compile_time_measured.o")
-# The compiler's own directories stay implicit: -I/usr/include would reorder libstdc++'s #include_next.
-foreach(dir IN LISTS RELATE_CT_INCLUDE_DIRS)
-  if(NOT dir IN_LIST RELATE_CT_IMPLICIT_INCLUDE_DIRS)
-    list(APPEND args "-I${dir}")
-  endif()
-endforeach()
-foreach(definition IN LISTS RELATE_CT_DEFINITIONS)
-  if(NOT definition STREQUAL "")
-    list(APPEND args "-D${definition}")
-  endif()
-endforeach()
+relate_usage_args(args)
 
 execute_process(
   COMMAND "${GNU_TIME}" -v "${COMPILER}" ${args}

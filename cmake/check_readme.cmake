@@ -7,6 +7,7 @@
 # FLAGS_FILE is the one the compile-fail tests use (include directories and definitions).
 
 cmake_minimum_required(VERSION 3.25)
+include("${CMAKE_CURRENT_LIST_DIR}/usage_args.cmake")
 
 foreach(var IN ITEMS COMPILER README QUICKSTART OUT_DIR)
   if(NOT DEFINED ${var})
@@ -51,16 +52,7 @@ if(NOT first STREQUAL quickstart)
 endif()
 
 set(args -std=c++20 -fsyntax-only -fdiagnostics-color=never)
-foreach(dir IN LISTS RELATE_CF_INCLUDE_DIRS)
-  if(dir AND NOT dir IN_LIST RELATE_CF_IMPLICIT_INCLUDE_DIRS)
-    list(APPEND args "-I${dir}")
-  endif()
-endforeach()
-foreach(definition IN LISTS RELATE_CF_DEFINITIONS)
-  if(definition)
-    list(APPEND args "-D${definition}")
-  endif()
-endforeach()
+relate_usage_args(args)
 
 foreach(block IN LISTS blocks)
   execute_process(COMMAND "${COMPILER}" ${args} "${block}" RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)

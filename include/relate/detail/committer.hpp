@@ -68,15 +68,6 @@ parent_link<Child> link_to(const Parent& parent) {
     return {Field, &parent, &assign_parent_key<Child, Field, Parent>, &key_value_of<Parent>};
 }
 
-/// Whether the key is left for SQLite to assign (an integer key still 0).
-template <class M>
-bool key_unassigned(const M& object) {
-    if constexpr (model_layout<M>::key_is_assigned)
-        return primary_key_of(object) == 0;
-    else
-        return false;
-}
-
 /// One staged insert or update of a model object.
 class row_write {
 public:
@@ -312,16 +303,7 @@ private:
         std::vector<const table_info*> tables;
         for (const auto& w : writes)
             if (std::find(tables.begin(), tables.end(), &w->table()) == tables.end()) tables.push_back(&w->table());
-        std::vector<const table_info*> table_order;
-        std::vector<const table_info*> seen;  // marked before its parents: a cycle of belongs_to ends
-        const auto visit_table = [&](auto& self, const table_info* t) -> void {
-            if (std::find(seen.begin(), seen.end(), t) != seen.end()) return;
-            seen.push_back(t);
-            for (const auto& p : t->parents)
-                if (std::find(tables.begin(), tables.end(), &p.parent()) != tables.end()) self(self, &p.parent());
-            table_order.push_back(t);
-        };
-        for (const table_info* t : tables) visit_table(visit_table, t);
+        const std::vector<const table_info*> table_order = ordered_tables(tables, declares_parent);
 
         std::vector<row_write*> by_table;
         for (const table_info* t : table_order)

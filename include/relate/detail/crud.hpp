@@ -34,13 +34,21 @@ std::optional<T> find_row(session& s, const typename model_layout<T>::key_type& 
     return out;
 }
 
+/// Whether the key is left for SQLite to assign (an integer key still 0).
+template <class M>
+bool key_unassigned(const M& object) {
+    if constexpr (model_layout<M>::key_is_assigned)
+        return primary_key_of(object) == 0;
+    else
+        return false;
+}
+
 /// Inserts the row; an integer key left at 0 is assigned by SQLite and written back.
 template <class T>
 void insert_row(session& s, T& object) {
     using L = model_layout<T>;
     auto& key = primary_key_of(object);
-    bool assign_key = false;
-    if constexpr (L::key_is_assigned) assign_key = key == 0;
+    const bool assign_key = key_unassigned(object);
     auto st = s.conn.prepare(row_sql<T>::insert(!assign_key));
     bind_columns(*st, object, assign_key);
     st->step();

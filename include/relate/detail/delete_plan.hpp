@@ -240,28 +240,16 @@ private:
         return out;
     }
 
-    /// Whether rows of `from` can point at rows of `to` (a foreign key either model declares).
-    static bool points_at(const table_info& from, const table_info& to) {
-        for (const auto& p : from.parents)
-            if (&p.parent() == &to) return true;
-        for (const auto& c : to.children)
-            if (&c.child() == &from) return true;
-        return false;
-    }
-
     /// The tables to delete from, each after every other table whose rows point at it.
     [[nodiscard]] std::vector<const doomed_rows*> children_first() const {
-        std::vector<const doomed_rows*> order;
-        std::vector<bool> visited(tables_.size(), false);
-        const auto visit = [&](auto& self, std::size_t i) -> void {
-            if (visited[i]) return;
-            visited[i] = true;
-            for (std::size_t j = 0; j < tables_.size(); ++j)
-                if (j != i && points_at(*tables_[j].table, *tables_[i].table)) self(self, j);
-            order.push_back(&tables_[i]);
-        };
-        for (std::size_t i = 0; i < tables_.size(); ++i) visit(visit, i);
-        return order;
+        std::vector<const table_info*> tables;
+        for (const auto& rows : tables_) tables.push_back(rows.table);
+        std::vector<const doomed_rows*> out;
+        for (const table_info* t : ordered_tables(tables, [](const table_info& t, const table_info& other) {
+                 return points_at(other, t);
+             }))
+            out.push_back(find(*t));
+        return out;
     }
 
     [[nodiscard]] const doomed_rows* find(const table_info& table) const {

@@ -6,6 +6,7 @@
 #include <relate/detail/layout.hpp>
 #include <relate/relation.hpp>
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -70,6 +71,39 @@ const table_info& table_info_of() {
         return out;
     }();
     return info;
+}
+
+/// `tables` ordered so that each comes after every other one it follows (`follows(t, other)`);
+/// a cycle is broken where it closes.
+template <class Follows>
+std::vector<const table_info*> ordered_tables(const std::vector<const table_info*>& tables, Follows follows) {
+    std::vector<const table_info*> out;
+    std::vector<const table_info*> seen;  // marked before what it follows, so a cycle ends
+    const auto visit = [&](auto& self, const table_info* t) -> void {
+        if (std::find(seen.begin(), seen.end(), t) != seen.end()) return;
+        seen.push_back(t);
+        for (const table_info* other : tables)
+            if (other != t && follows(*t, *other)) self(self, other);
+        out.push_back(t);
+    };
+    for (const table_info* t : tables) visit(visit, t);
+    return out;
+}
+
+/// Whether rows of `from` can point at rows of `to` (a foreign key either model declares).
+inline bool points_at(const table_info& from, const table_info& to) {
+    for (const auto& p : from.parents)
+        if (&p.parent() == &to) return true;
+    for (const auto& c : to.children)
+        if (&c.child() == &from) return true;
+    return false;
+}
+
+/// Whether `child` declares a belongs_to to `parent`.
+inline bool declares_parent(const table_info& child, const table_info& parent) {
+    for (const auto& p : child.parents)
+        if (&p.parent() == &parent) return true;
+    return false;
 }
 
 }  // namespace relate::detail
