@@ -53,12 +53,22 @@ constexpr path_problem check_path(std::string_view path, std::size_t depth) {
     return result;
 }
 
-// Called only when a compile-time include path is wrong: being non-constexpr, each one stops
-// compilation, and its name and this line say what is wrong.
-inline void relate_include_path_names_no_relation_of_the_model() {}
-inline void relate_include_path_names_a_column_not_a_relation() {}
-inline void relate_include_path_has_an_empty_segment() {}
-inline void relate_include_path_is_deeper_than_max_include_depth() {}
+/// Called only when a compile-time include path is wrong. Being non-constexpr, it stops the
+/// consteval constructor, and g++'s first error line prints its template argument: the sentence.
+template <fixed_string Sentence>
+void include_path_error() {}
+
+template <class T, std::size_t N>
+constexpr bool path_has(const char (&path)[N], path_problem problem) {
+    return check_path<T>(std::string_view(path, N - 1), 1) == problem;
+}
+
+// Each problem with its sentence, once: diagnose_if needs the sentence as a literal.
+#define RELATE_INCLUDE_PATH_PROBLEMS(X)                                               \
+    X(unknown_name, "relate: include path names no relation of the model")          \
+    X(names_a_column, "relate: include path names a column, not a relation")         \
+    X(empty_segment, "relate: include path has an empty segment")                    \
+    X(too_deep, "relate: include path is deeper than relate::max_include_depth")
 
 /// The column ordinal of the field at `address` inside `object`.
 template <class T>
@@ -95,24 +105,34 @@ class include_arg {
 public:
     constexpr include_arg() = default;
 
+    // Clang's first error line would be "call to consteval function ... is not a constant
+    // expression"; diagnose_if puts the sentence before it. g++ ignores the attribute and prints
+    // the sentence as include_path_error's template argument.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wgcc-compat"  // diagnose_if is the point, on clang only
+#define RELATE_PATH_DIAGNOSE_IF(problem, sentence) \
+    __attribute__((diagnose_if(detail::path_has<T>(path, detail::path_problem::problem), sentence, "error")))
+#else
+#define RELATE_PATH_DIAGNOSE_IF(problem, sentence)
+#endif
+#define RELATE_PATH_CASE(problem, sentence) \
+    case detail::path_problem::problem: detail::include_path_error<sentence>(); break;
+
     template <std::size_t N>
-    consteval include_arg(const char (&path)[N]) : text_(path, N - 1) {  // NOLINT: a literal path is an include
+    consteval include_arg(const char (&path)[N])  // NOLINT: a literal path is an include
+        RELATE_INCLUDE_PATH_PROBLEMS(RELATE_PATH_DIAGNOSE_IF)
+        : text_(path, N - 1) {
         switch (detail::check_path<T>(text_, 1)) {
             case detail::path_problem::none: break;
-            case detail::path_problem::unknown_name:
-                detail::relate_include_path_names_no_relation_of_the_model();  // relate: include path names no relation of the model
-                break;
-            case detail::path_problem::names_a_column:
-                detail::relate_include_path_names_a_column_not_a_relation();  // relate: include path names a column, not a relation
-                break;
-            case detail::path_problem::empty_segment:
-                detail::relate_include_path_has_an_empty_segment();  // relate: include path has an empty segment
-                break;
-            case detail::path_problem::too_deep:
-                detail::relate_include_path_is_deeper_than_max_include_depth();  // relate: include path is too deep
-                break;
+            RELATE_INCLUDE_PATH_PROBLEMS(RELATE_PATH_CASE)
         }
     }
+#undef RELATE_PATH_CASE
+#undef RELATE_PATH_DIAGNOSE_IF
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
     include_arg(const runtime_path& path) : text_(path.text), checked_at_run_time_(true) {}  // NOLINT
 
@@ -139,6 +159,7 @@ private:
     const detail::include_source<T>* source_ = nullptr;
     bool checked_at_run_time_ = false;  // an empty runtime_path is an error, an empty argument is not
 };
+#undef RELATE_INCLUDE_PATH_PROBLEMS
 
 /// A constrained include of relation member I of Parent: where, order_by, limit (per parent),
 /// select, and nested with.

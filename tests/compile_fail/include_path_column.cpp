@@ -1,4 +1,5 @@
-// expect: relate_include_path_names_a_column_not_a_relation
+// expect: relate: include path names a column, not a relation
+// expect-first-error
 // A literal include path naming a column rather than a relation is checked by the compiler.
 #include <relate/relate.hpp>
 

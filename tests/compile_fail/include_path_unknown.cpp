@@ -1,4 +1,5 @@
-// expect: relate_include_path_names_no_relation_of_the_model
+// expect: relate: include path names no relation of the model
+// expect-first-error
 // A literal include path with a misspelt relation name is checked by the compiler.
 #include <relate/relate.hpp>
 
