@@ -165,8 +165,12 @@ private:
         auto st = session_->conn.prepare(sql.sql);
         sql.bind(*st);
         std::vector<T> rows;
-        while (st->step()) detail::read_row(*st, rows.emplace_back());
-        detail::stamp_rows(rows);
+        while (st->step()) {
+            T& row = rows.emplace_back();
+            detail::read_row(*st, row);
+            detail::stamp_relations(row, true);  // while the row is in cache, not in a second pass
+        }
+        if (rows.size() == 1) detail::stamp_relations(rows.front(), false);
         return rows;
     }
 

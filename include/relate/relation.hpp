@@ -20,7 +20,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -124,12 +123,12 @@ struct relation_origin {
     std::string_view member;
 };
 
-/// What every relation member keeps besides its rows.
+/// What every relation member keeps besides its rows: 16 bytes, since every model read carries
+/// one per relation.
 struct relation_state {
     const relation_origin* origin = nullptr;
     bool loaded = false;
     bool from_multi_row_query = false;  ///< strict mode refuses db.load on such a model
-    std::optional<std::int64_t> count;  ///< set by with_count
 };
 
 [[noreturn]] inline void throw_not_loaded(const relation_state& state, std::string_view what) {
@@ -254,14 +253,17 @@ public:
 
     /// The number of related rows: from with_count, or the loaded rows. Throws relate::not_loaded.
     [[nodiscard]] std::int64_t count() const {
-        if (state_.count) return *state_.count;
+        if (count_ != no_count) return count_;
         if (state_.loaded) return static_cast<std::int64_t>(items_.size());
         throw_not_loaded(state_, Derived::describe() + " (its count: use .with_count(&Model::member))");
     }
 
 private:
     friend struct relation_access;
+    static constexpr std::int64_t no_count = -1;
+
     std::vector<Target> items_;
+    std::int64_t count_ = no_count;  ///< set by with_count (a count is never negative)
 };
 
 /// "has_many<Post>": how a relation describes itself before it knows its owner.

@@ -146,11 +146,17 @@ V from_storage_checked(const sqlite::statement& st, int index, column_context wh
     }
 }
 
+inline std::string_view text_of(sqlite3_value* cell) noexcept {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));  // before _bytes, as SQLite asks
+    return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(cell))};
+}
+
 /// Reads result column `index` into `field`.
 template <class F>
 void read_field(const sqlite::statement& st, int index, F& field, column_context where) {
     using V = column_value_t<F>;
-    const int type = st.column_type(index);
+    sqlite3_value* const cell = st.column(index);
+    const int type = sqlite3_value_type(cell);
     if (type == SQLITE_NULL) {
         if constexpr (is_nullable<F>) {
             field.reset();
@@ -160,10 +166,10 @@ void read_field(const sqlite::statement& st, int index, F& field, column_context
         }
     }
     using S = storage_t<V>;
-    V value = [&]() -> V {
+    field = [&]() -> V {
         if constexpr (std::is_same_v<S, std::int64_t>) {
             if (type != SQLITE_INTEGER) throw_unreadable<V>(st, index, where, "not an integer");
-            const std::int64_t raw = st.column_int64(index);
+            const std::int64_t raw = sqlite3_value_int64(cell);
             if constexpr (std::is_same_v<V, bool>) {
                 if (raw != 0 && raw != 1) throw_unreadable<V>(st, index, where, "a bool must be 0 or 1");
             } else if constexpr (std::is_integral_v<V>) {
@@ -175,15 +181,15 @@ void read_field(const sqlite::statement& st, int index, F& field, column_context
             return from_storage_checked<V>(st, index, where, raw);
         } else if constexpr (std::is_same_v<S, double>) {
             if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw_unreadable<V>(st, index, where, "not a number");
-            return from_storage_checked<V>(st, index, where, st.column_double(index));
+            return from_storage_checked<V>(st, index, where, sqlite3_value_double(cell));
         } else if constexpr (std::is_same_v<S, std::string>) {
-            return from_storage_checked<V>(st, index, where, std::string(st.column_text(index)));
+            return from_storage_checked<V>(st, index, where, std::string(text_of(cell)));
         } else {
-            const auto bytes = st.column_blob(index);
-            return from_storage_checked<V>(st, index, where, blob(bytes.begin(), bytes.end()));
+            const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(cell));
+            const auto size = data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_value_bytes(cell));
+            return from_storage_checked<V>(st, index, where, blob(data, data + size));
         }
     }();
-    field = std::move(value);
 }
 
 }  // namespace relate::detail

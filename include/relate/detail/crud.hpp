@@ -25,7 +25,7 @@ template <class T>
 template <class T>
 std::optional<T> find_row(session& s, const typename model_layout<T>::key_type& key) {
     using L = model_layout<T>;
-    auto st = s.conn.prepare(row_sql<T>::find());
+    auto st = s.conn.prepare_static(row_sql<T>::find());
     bind_field(*st, 1, key, column_context{L::table, L::primary_key_name});
     if (!st->step()) return std::nullopt;
     std::optional<T> out{std::in_place};
@@ -49,7 +49,7 @@ void insert_row(session& s, T& object) {
     using L = model_layout<T>;
     auto& key = primary_key_of(object);
     const bool assign_key = key_unassigned(object);
-    auto st = s.conn.prepare(row_sql<T>::insert(!assign_key));
+    auto st = s.conn.prepare_static(row_sql<T>::insert(!assign_key));
     bind_columns(*st, object, assign_key);
     st->step();
     if constexpr (L::key_is_assigned) {
@@ -60,7 +60,7 @@ void insert_row(session& s, T& object) {
 template <class T>
 void update_row(session& s, const T& object) {
     using L = model_layout<T>;
-    auto st = s.conn.prepare(row_sql<T>::update());
+    auto st = s.conn.prepare_static(row_sql<T>::update());
     const int key_index = bind_columns(*st, object, true);
     bind_column<T, L::primary_key_column>(*st, key_index, object);
     st->step();
@@ -70,7 +70,7 @@ void update_row(session& s, const T& object) {
 template <class T>
 void delete_row(session& s, const T& object) {
     using L = model_layout<T>;
-    auto st = s.conn.prepare(row_sql<T>::remove());
+    auto st = s.conn.prepare_static(row_sql<T>::remove());
     bind_column<T, L::primary_key_column>(*st, 1, object);
     st->step();
     if (s.conn.changes() == 0) throw_not_found<T>(primary_key_of(object));

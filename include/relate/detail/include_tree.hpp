@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -70,15 +71,24 @@ private:
     std::vector<std::shared_ptr<include_base<T>>> nodes_;
 };
 
-/// Where the related rows of each distinct parent key are gathered: its place in the key list.
+/// The distinct parent keys, in first-seen order, each with its slot (its place in that order):
+/// where the related rows of that key are gathered. One hash map serves both.
 template <class K>
 class key_slots {
 public:
     static constexpr std::size_t none = static_cast<std::size_t>(-1);
 
-    explicit key_slots(const std::vector<K>& keys) {
-        slot_.reserve(keys.size());
-        for (std::size_t i = 0; i < keys.size(); ++i) slot_.emplace(keys[i], i);
+    template <class Parent>
+    explicit key_slots(const std::vector<Parent*>& parents) {
+        keys_.reserve(parents.size());
+        slot_.reserve(parents.size());
+        for (const Parent* p : parents) {
+            const K& key = primary_key_of(*p);
+            if (slot_.try_emplace(key, keys_.size()).second)
+                keys_.push_back(key);
+            else
+                repeated_ = true;
+        }
     }
     /// The slot of a key, or none.
     template <class F>
@@ -87,9 +97,14 @@ public:
         const auto found = k ? slot_.find(*k) : slot_.end();
         return found == slot_.end() ? none : found->second;
     }
+    [[nodiscard]] const std::vector<K>& keys() const noexcept { return keys_; }
+    /// Whether a key came from more than one parent (then groups are copied, not moved).
+    [[nodiscard]] bool repeated() const noexcept { return repeated_; }
 
 private:
+    std::vector<K> keys_;
     std::unordered_map<K, std::size_t> slot_;
+    bool repeated_ = false;
 };
 
 [[noreturn]] inline void throw_include_too_deep(std::size_t limit, std::string_view owner, std::string_view member) {
@@ -228,13 +243,12 @@ private:
 
     void load_has(session& s, const std::vector<Parent*>& parents, std::size_t depth) const {
         using K = typename PL::key_type;
-        bool repeated = false;
-        const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{}, &repeated);
-        const key_slots<K> slots(keys);
+        const key_slots<K> slots(parents);
+        const std::vector<K>& keys = slots.keys();
         constexpr std::size_t fk_field = TL::column_fields[TL::find_column(E::foreign_key)];
 
         const column_mask<Target> mask = target_columns();
-        std::vector<Target> rows;
+        std::deque<Target> rows;  // growing a deque moves no row; each row moves once, to its group
         std::vector<std::size_t> row_slots;  // the slot of each row's parent
         const keyed_query q = target_query(mask, qualified_column(TL::table, E::foreign_key));
         run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name}, [&](const sqlite::statement& st) {
@@ -253,15 +267,14 @@ private:
             if (row_slots[r] != key_slots<K>::none) groups[row_slots[r]].push_back(std::move(rows[r]));
         const std::size_t count = rows.size();
         load_nested(s, groups, count, depth);
-        assign_groups(parents, slots, groups, repeated);
+        assign_groups(parents, slots, groups);
     }
 
     void load_belongs_to_many(session& s, const std::vector<Parent*>& parents, std::size_t depth) const {
         using K = typename PL::key_type;
         using TK = typename TL::key_type;
-        bool repeated = false;
-        const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{}, &repeated);
-        const key_slots<K> slots(keys);
+        const key_slots<K> slots(parents);
+        const std::vector<K>& keys = slots.keys();
 
         const column_mask<Target> mask = target_columns();
         keyed_query q = target_query(mask, qualified_column("relate_junction", E::junction_owner_key));
@@ -294,14 +307,15 @@ private:
         std::vector<std::vector<Target>> groups(keys.size());
         for (std::size_t i = 0; i < groups.size(); ++i) groups[i].reserve(sizes[i]);
         for (const auto& [slot, index] : links) groups[slot].push_back(unique[index]);
-        assign_groups(parents, slots, groups, repeated);
+        assign_groups(parents, slots, groups);
     }
 
     /// Hands each parent the group of its key: moved, or copied when a key appears in several parents.
     template <class K>
     static void assign_groups(const std::vector<Parent*>& parents, const key_slots<K>& slots,
-                              std::vector<std::vector<Target>>& groups, bool repeated) {
-        // distinct_keys keeps first-seen order: with one key per parent, parent i has slot i.
+                              std::vector<std::vector<Target>>& groups) {
+        // Slots follow first-seen order: with one key per parent, parent i has slot i.
+        const bool repeated = slots.repeated();
         const bool aligned = groups.size() == parents.size();
         for (std::size_t i = 0; i < parents.size(); ++i) {
             Parent& p = *parents[i];

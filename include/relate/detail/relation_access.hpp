@@ -36,11 +36,11 @@ struct relation_access {
     static void unload(many_relation<Target, D>& r) noexcept {
         r.items_.clear();
         r.state_.loaded = false;
-        r.state_.count.reset();
+        r.count_ = r.no_count;
     }
     template <class Target, class D>
     static void set_count(many_relation<Target, D>& r, std::int64_t count) noexcept {
-        r.state_.count = count;
+        r.count_ = count;
     }
 };
 
@@ -51,7 +51,7 @@ void stamp_relations(T& row, bool from_multi_row_query) {
     using L = model_layout<T>;
     [&]<std::size_t... R>(std::index_sequence<R...>) {
         ((void)(relation_access::state(get_field<L::relation_fields[R]>(row)) =
-                    relation_state{&edge<T, L::relation_fields[R]>::origin, false, from_multi_row_query, {}}),
+                    relation_state{&edge<T, L::relation_fields[R]>::origin, false, from_multi_row_query}),
          ...);
     }(std::make_index_sequence<L::relation_count>{});
 }

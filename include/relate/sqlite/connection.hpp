@@ -63,6 +63,7 @@ public:
     connection& operator=(const connection&) = delete;
     ~connection() {
         cache_.clear();  // finalize every statement before closing
+        control_.clear();
         sqlite3_close(db_);
     }
 
@@ -74,14 +75,32 @@ public:
         if (rc != SQLITE_OK) throw_error(db_, rc, sql);
     }
 
+    /// Runs one transaction-control statement (BEGIN, COMMIT, SAVEPOINT ...), prepared on first
+    /// use and kept, since every unit of work and every load runs two: not counted in stats().
+    void control(std::string_view sql) {
+        auto found = control_.find(sql);
+        if (found == control_.end()) {
+            sqlite3_stmt* prepared = nullptr;
+            const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                              &prepared, nullptr);
+            if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+            found = control_.emplace(std::string(sql), control_statement(prepared)).first;
+        }
+        sqlite3_stmt* st = found->second.get();
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);  // keeps the error's code and message on the connection
+        if (rc != SQLITE_DONE) throw_error(db_, rc, sql);
+    }
+
     /// The cached statement for this SQL text, prepared on first use.
-    statement_lease prepare(std::string_view sql) {
-        auto found = cache_.find(sql);
-        if (found == cache_.end())
-            found = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, std::string(sql), stats_, &observer_)).first;
-        statement& cached = *found->second;
-        if (cached.in_use()) return statement_lease{std::make_unique<statement>(db_, std::string(sql), stats_, &observer_)};
-        return statement_lease{cached};
+    statement_lease prepare(std::string_view sql) { return lease(cached(sql)); }
+
+    /// The same for SQL text that lives as long as the program (relate's per-model statements),
+    /// found by its address rather than by hashing the text: finds by key run it once per call.
+    statement_lease prepare_static(const std::string& sql) {
+        statement*& slot = by_address_[&sql];
+        if (slot == nullptr) slot = &cached(sql);
+        return lease(*slot);
     }
 
     /// Calls `observer` with the SQL text and run time of every data statement relate runs on
@@ -99,6 +118,24 @@ public:
     [[nodiscard]] std::size_t cached_statements() const noexcept { return cache_.size(); }
 
 private:
+    statement& cached(std::string_view sql) {
+        auto found = cache_.find(sql);
+        if (found == cache_.end())
+            found = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, std::string(sql), stats_, &observer_)).first;
+        return *found->second;
+    }
+
+    /// The cached statement, or a fresh one when it is already running (a nested use).
+    statement_lease lease(statement& st) {
+        if (st.in_use()) return statement_lease{std::make_unique<statement>(db_, st.sql(), stats_, &observer_)};
+        return statement_lease{st};
+    }
+
+    struct finalizer {
+        void operator()(sqlite3_stmt* st) const noexcept { sqlite3_finalize(st); }
+    };
+    using control_statement = std::unique_ptr<sqlite3_stmt, finalizer>;
+
     struct sql_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
@@ -108,6 +145,8 @@ private:
     statistics stats_;
     statement_observer observer_;
     std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
+    std::unordered_map<const std::string*, statement*> by_address_;  // into cache_
+    std::unordered_map<std::string, control_statement, sql_hash, std::equal_to<>> control_;
 };
 
 }  // namespace relate::sqlite

@@ -97,6 +97,11 @@ public:
         const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, i));
         return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
     }
+    /// Result column i as SQLite's value, for reading it with sqlite3_value_* calls: one statement
+    /// API call per column instead of two (type, then value). The value is what SQLite calls
+    /// unprotected: valid until the next step or reset, and safe to read because a connection is
+    /// used by one thread at a time.
+    [[nodiscard]] sqlite3_value* column(int i) const noexcept { return sqlite3_column_value(stmt_, i); }
     /// Result column i as an owned value, whatever its storage class.
     [[nodiscard]] value column_value(int i) const {
         switch (column_type(i)) {

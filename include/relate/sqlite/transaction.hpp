@@ -18,9 +18,9 @@ public:
         if (conn_.in_transaction()) {
             // One name serves every level: SQLite resolves a savepoint name to the innermost one.
             nested_ = true;
-            conn_.execute("SAVEPOINT relate");
+            conn_.control("SAVEPOINT relate");
         } else {
-            conn_.execute(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+            conn_.control(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
         }
     }
     transaction(const transaction&) = delete;
@@ -29,13 +29,18 @@ public:
     ~transaction() {
         if (done_) return;
         try {
-            conn_.execute(nested_ ? "ROLLBACK TO relate; RELEASE relate" : "ROLLBACK");
+            if (nested_) {
+                conn_.control("ROLLBACK TO relate");
+                conn_.control("RELEASE relate");
+            } else {
+                conn_.control("ROLLBACK");
+            }
         } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; SQLite rolls back on close
         }
     }
 
     void commit() {
-        conn_.execute(nested_ ? "RELEASE relate" : "COMMIT");
+        conn_.control(nested_ ? "RELEASE relate" : "COMMIT");
         done_ = true;
     }
 
