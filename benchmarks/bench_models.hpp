@@ -1,5 +1,6 @@
 #pragma once
-// The models of DESIGN.md ("Models"), as the benchmarks and their checksum test use them.
+// The models of DESIGN.md ("Models"), as the benchmarks and their checksum test use them; the
+// profile cascades too (DESIGN.md: restrict), so W6 removes a user with everything below it.
 
 #include <relate/relate.hpp>
 
@@ -17,7 +18,7 @@ struct User {
     std::int64_t id = 0;
     std::string name;
     std::string email;
-    relate::has_one<Profile> profile;
+    relate::has_one<Profile, relate::cascade> profile;
     relate::has_many<Post, relate::cascade> posts;
 };
 

@@ -1,5 +1,6 @@
 // Google Benchmark driver: every workload of workloads.hpp, on ":memory:" and on a WAL file, each
-// twin as its own benchmark named <workload>/<storage>/<twin> (W2_scan/file/relate).
+// twin as its own benchmark named <workload>/<storage>/<twin> (W2_scan/file/relate). Write
+// workloads run on a database of their own, prepared before every run with the timer paused.
 //
 //   relate_benchmarks [--users=N] [Google Benchmark flags]
 //
@@ -17,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace {
 
@@ -24,18 +26,33 @@ using bench::dataset_size;
 using bench::storage;
 
 struct fixture {
-    fixture(storage where, const dataset_size& size) : database(where, size), reader(database.handle()) {}
+    fixture(storage where, const dataset_size& size) : database(where, size), hand(database.handle()) {}
 
     bench::bench_database database;
-    bench::hand_written::reader reader;  // declared last: its statements are finalized before the database closes
+    bench::hand_statements hand;  // declared last: its statements are finalized before the database closes
 };
 
-/// Each storage is seeded once, on first use, and shared by every benchmark on it.
-fixture& fixture_for(storage where, const dataset_size& size) {
-    static std::map<storage, std::unique_ptr<fixture>> fixtures;
-    auto& f = fixtures[where];
+/// One seeded database per storage, made on first use, shared by the read workloads; the write
+/// workloads share another, which they change.
+fixture& fixture_for(storage where, bool writes, const dataset_size& size) {
+    static std::map<std::pair<storage, bool>, std::unique_ptr<fixture>> fixtures;
+    auto& f = fixtures[{where, writes}];
     if (!f) f = std::make_unique<fixture>(where, size);
     return *f;
+}
+
+/// Runs one twin per iteration; a write workload's state is prepared with the timer paused (a
+/// run is long, so the pause's own cost is noise).
+template <class Twin>
+void run(benchmark::State& state, const bench::workload& w, fixture& f, const dataset_size& size, Twin twin) {
+    for (auto _ : state) {
+        if (w.writes()) {
+            state.PauseTiming();
+            w.prepare(f.database, size);
+            state.ResumeTiming();
+        }
+        benchmark::DoNotOptimize(twin());
+    }
 }
 
 /// Takes --users=N out of argv (Google Benchmark rejects flags it does not know).
@@ -59,12 +76,12 @@ void register_workloads(const dataset_size& size) {
         for (const bench::workload& w : bench::workloads) {
             const std::string prefix = std::string(w.name) + "/" + bench::storage_name(where) + "/";
             benchmark::RegisterBenchmark((prefix + "hand").c_str(), [=](benchmark::State& state) {
-                auto& f = fixture_for(where, size);
-                for (auto _ : state) benchmark::DoNotOptimize(w.hand_twin(f.reader, size));
+                auto& f = fixture_for(where, w.writes(), size);
+                run(state, w, f, size, [&] { return w.hand_twin(f.hand, size); });
             })->Unit(benchmark::kMillisecond);
             benchmark::RegisterBenchmark((prefix + "relate").c_str(), [=](benchmark::State& state) {
-                auto& f = fixture_for(where, size);
-                for (auto _ : state) benchmark::DoNotOptimize(w.relate_twin(f.database.db(), size));
+                auto& f = fixture_for(where, w.writes(), size);
+                run(state, w, f, size, [&] { return w.relate_twin(f.database.db(), size); });
             })->Unit(benchmark::kMillisecond);
         }
     }

@@ -66,11 +66,12 @@ inline std::optional<std::int64_t> nullable_int(sqlite3_stmt* st, int i) {
     return sqlite3_column_int64(st, i);
 }
 
-/// `<head> IN (?, ..., ?)` over many keys: one statement per chunk of at most the bound-variable
-/// limit, each length prepared once and kept for the next run.
+/// `<head> IN (?, ..., ?)<tail>` over many keys: one statement per chunk of at most the
+/// bound-variable limit, each length prepared once and kept for the next run.
 class in_list_query {
 public:
-    in_list_query(sqlite3* db, std::string head) : db_(db), head_(std::move(head)) {}
+    in_list_query(sqlite3* db, std::string head, std::string tail = "")
+        : db_(db), head_(std::move(head)), tail_(std::move(tail)) {}
 
     /// Calls on_row(st) for every row over every chunk of keys.
     template <class OnRow>
@@ -93,12 +94,13 @@ private:
         if (found != by_length_.end()) return found->second;
         std::string sql = head_ + " IN (";
         for (std::size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ", ?";
-        sql += ")";
+        sql += ")" + tail_;
         return by_length_.emplace(n, statement(db_, sql)).first->second;
     }
 
     sqlite3* db_;
     std::string head_;
+    std::string tail_;
     std::unordered_map<std::size_t, statement> by_length_;
 };
 

@@ -127,9 +127,7 @@ private:
         values.reserve(keys.size());
         for (const auto& key : keys) values.push_back(detail::to_value(key));
         run([&](detail::committer& c) {
-            c.change_links({what, model_, &detail::key_value_of<M>, &detail::table_info_of<M>(),
-                            &detail::table_info_of<target>, edge::junction, edge::junction_owner_key,
-                            edge::junction_target_key, &edge::origin, std::move(values)});
+            c.change_links({what, model_, &detail::key_value_of<M>, &detail::link_relation_of<M, edge>(), std::move(values)});
             forget_after(c);
         });
     }

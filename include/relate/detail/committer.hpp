@@ -81,6 +81,7 @@ public:
     [[nodiscard]] virtual bool inserts() const = 0;
     /// The parent objects this write takes foreign keys from.
     [[nodiscard]] virtual std::vector<const void*> parents() const = 0;
+    [[nodiscard]] virtual bool has_parents() const = 0;
     /// Remembers what the commit may change in the object (its key, linked foreign keys)...
     virtual void save_state() = 0;
     /// ...and puts it back after a failed commit.
@@ -103,6 +104,7 @@ public:
     [[nodiscard]] const table_info& table() const override { return table_info_of<M>(); }
     [[nodiscard]] const void* object() const override { return object_; }
     [[nodiscard]] bool inserts() const override { return insert_; }
+    [[nodiscard]] bool has_parents() const override { return !links_.empty(); }
     [[nodiscard]] std::vector<const void*> parents() const override {
         std::vector<const void*> out;
         for (const auto& link : links_) out.push_back(link.parent);
@@ -111,7 +113,7 @@ public:
 
     void save_state() override {
         if (insert_) saved_key_ = primary_key_of(*object_);
-        if (!links_.empty()) saved_columns_ = columns_of(*object_);
+        if (!links_.empty()) saved_columns_ = std::make_unique<M>(columns_of(*object_));
     }
     void restore_state() override {
         if (saved_key_) primary_key_of(*object_) = *saved_key_;
@@ -171,8 +173,43 @@ private:
     bool insert_;
     std::vector<parent_link<M>> links_;
     std::optional<typename layout::key_type> saved_key_;
-    std::optional<M> saved_columns_;
+    std::unique_ptr<M> saved_columns_;  ///< on the heap: a unit stages many writes, few with links
 };
+
+/// One belongs_to_many relation as the committer writes it, built once per relation: its
+/// tables, and the statements that change its junction rows.
+struct link_relation {
+    const table_info* owner_table;
+    table_info_ref target_table;
+    std::string_view junction;
+    std::string_view target_column;
+    const relation_origin* origin;
+    std::string connect;          ///< one link; connecting an existing one is a no-op
+    std::string clear;            ///< every link of one owner
+    std::string disconnect_head;  ///< the target keys go between head and tail
+    std::string disconnect_tail;
+};
+
+/// The link_relation of belongs_to_many edge E of model M.
+template <class M, class E>
+const link_relation& link_relation_of() {
+    static const link_relation relation = [] {
+        const auto table = sql_identifier(E::junction);
+        const auto owner = sql_identifier(E::junction_owner_key);
+        const auto target = sql_identifier(E::junction_target_key);
+        // The pair is the junction's primary key, so an existing link is a conflict to ignore.
+        return link_relation{&table_info_of<M>(),
+                             &table_info_of<typename E::target>,
+                             E::junction,
+                             E::junction_target_key,
+                             &E::origin,
+                             fmt::format("INSERT INTO {} ({}, {}) VALUES (?, ?) ON CONFLICT DO NOTHING", table, owner, target),
+                             fmt::format("DELETE FROM {} WHERE {} = ?", table, owner),
+                             fmt::format("DELETE FROM {} WHERE {} IN (", table, target),
+                             fmt::format(") AND {} = ?", owner)};
+    }();
+    return relation;
+}
 
 /// A staged change to the junction rows of one belongs_to_many relation of one owner object.
 struct junction_write {
@@ -180,12 +217,7 @@ struct junction_write {
     kind what;
     const void* owner;  ///< read when the commit writes: it may be inserted by the same unit
     sqlite::value (*owner_key)(const void*);
-    const table_info* owner_table;
-    table_info_ref target_table;
-    std::string_view junction;
-    std::string_view owner_column;
-    std::string_view target_column;
-    const relation_origin* origin;
+    const link_relation* relation;
     std::vector<sqlite::value> keys;
 };
 
@@ -202,13 +234,12 @@ public:
     /// Stages an insert (key written back on commit) or an update; returns it for parent links.
     template <class M>
     model_write<M>& write(M& object, bool insert) {
-        if (insert)
-            for (const auto& w : writes_)
-                if (w->inserts() && w->object() == &object)
-                    throw error(fmt::format("relate: this {} is already staged for insert in the unit of work", type_name<M>));
+        if (insert && inserts_.contains(&object))
+            throw error(fmt::format("relate: this {} is already staged for insert in the unit of work", type_name<M>));
         auto staged = std::make_unique<model_write<M>>(object, insert);
         model_write<M>& out = *staged;
         writes_.push_back(std::move(staged));
+        if (insert) inserts_.insert(&object);
         return out;
     }
 
@@ -229,10 +260,12 @@ public:
     /// Writes everything staged in one transaction, or nothing. The staged work is spent either way.
     void commit() {
         auto writes = std::move(writes_);
+        object_set unwritten = std::move(inserts_);
         auto junctions = std::move(junctions_);
         auto removals = std::move(removals_);
         auto after = std::move(after_commit_);
         writes_.clear();
+        inserts_.clear();
         junctions_.clear();
         removals_.clear();
         after_commit_.clear();
@@ -241,15 +274,12 @@ public:
         for (auto& w : writes) w->save_state();
         try {
             sqlite::transaction tx(session_->conn, sqlite::transaction_mode::immediate);
-            object_set unwritten;
-            for (const auto& w : writes)
-                if (w->inserts()) unwritten.insert(w->object());
             validate(writes, junctions, removals, unwritten);
             for (row_write* w : parents_first(writes)) {
                 w->write(*session_, unwritten);
                 if (w->inserts()) unwritten.erase(w->object());
             }
-            for (const auto& change : junctions) write_links(change);
+            write_links(junctions);
             if (!removals.empty()) {
                 delete_planner planner = plan_removals(removals);
                 planner.check_restrict();
@@ -286,13 +316,13 @@ private:
             for (const auto& key : removal.keys) check.removing(*removal.table, key);
         for (const auto& w : writes) w->expect_references(check, pending_inserts);
         for (const auto& change : junctions) {
+            const link_relation& r = *change.relation;
             if (!pending_inserts.contains(change.owner))
-                check.expect(*change.owner_table, change.origin->owner, change.origin->member, reference_role::link_owner,
+                check.expect(*r.owner_table, r.origin->owner, r.origin->member, reference_role::link_owner,
                              change.owner_key(change.owner));
             if (change.what == junction_write::kind::disconnect) continue;
             for (const auto& key : change.keys)
-                check.expect(change.target_table(), change.origin->owner, change.origin->member,
-                             reference_role::link_target, key);
+                check.expect(r.target_table(), r.origin->owner, r.origin->member, reference_role::link_target, key);
         }
         check.verify(*session_);
     }
@@ -306,9 +336,12 @@ private:
         const std::vector<const table_info*> table_order = ordered_tables(tables, declares_parent);
 
         std::vector<row_write*> by_table;
+        by_table.reserve(writes.size());
         for (const table_info* t : table_order)
             for (const auto& w : writes)
                 if (&w->table() == t) by_table.push_back(w.get());
+        if (std::none_of(by_table.begin(), by_table.end(), [](const row_write* w) { return w->has_parents(); }))
+            return by_table;
 
         std::unordered_map<const void*, row_write*> inserting;
         for (row_write* w : by_table)
@@ -325,39 +358,45 @@ private:
         return out;
     }
 
-    void write_links(const junction_write& change) {
-        const sqlite::value owner = change.owner_key(change.owner);
-        const auto junction = sql_identifier(change.junction);
-        const auto owner_column = sql_identifier(change.owner_column);
-        const auto target_column = sql_identifier(change.target_column);
-        const column_context context{change.junction, change.target_column};
-        if (change.what == junction_write::kind::replace) {
-            auto st = session_->conn.prepare(fmt::format("DELETE FROM {} WHERE {} = ?", junction, owner_column));
-            st->bind_value(1, owner);
-            st->step();
-        }
-        if (change.what == junction_write::kind::disconnect) {
-            const std::string head = fmt::format("DELETE FROM {} WHERE {} IN (", junction, target_column);
-            const std::string tail = fmt::format(") AND {} = ?", owner_column);
-            run_in_chunks(
-                *session_, change.keys, 1, context,
-                [&](std::size_t n) { return sql_statement{head + placeholder_list(n) + tail, {owner}}; },
-                [](const sqlite::statement&) {});
-            return;
-        }
-        // Connecting an existing link is a no-op: the pair is the junction's primary key.
-        auto st = session_->conn.prepare(fmt::format("INSERT INTO {} ({}, {}) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                                                     junction, owner_column, target_column));
-        for (const auto& key : change.keys) {
-            st->reset();
-            st->bind_value(1, owner);
-            st->bind_value(2, key);
-            st->step();
+    /// Writes the junction changes in the order staged. Consecutive connects through the same
+    /// relation share one statement, rebound per link.
+    void write_links(const std::vector<junction_write>& changes) {
+        std::optional<sqlite::statement_lease> connect;
+        const link_relation* connecting = nullptr;
+        for (const auto& change : changes) {
+            const link_relation& r = *change.relation;
+            const sqlite::value owner = change.owner_key(change.owner);
+            if (change.what == junction_write::kind::replace) {
+                auto st = session_->conn.prepare(r.clear);
+                st->bind_value(1, owner);
+                st->step();
+            }
+            if (change.what == junction_write::kind::disconnect) {
+                run_in_chunks(
+                    *session_, change.keys, 1, column_context{r.junction, r.target_column},
+                    [&](std::size_t n) {
+                        return sql_statement{r.disconnect_head + placeholder_list(n) + r.disconnect_tail, {owner}};
+                    },
+                    [](const sqlite::statement&) {});
+                continue;
+            }
+            if (connecting != &r) {
+                connect.reset();  // gives the last relation's statement back first
+                connect.emplace(session_->conn.prepare(r.connect));
+                connecting = &r;
+            }
+            for (const auto& key : change.keys) {
+                (*connect)->bind_value(1, owner);
+                (*connect)->bind_value(2, key);
+                (*connect)->step();
+                (*connect)->reset();
+            }
         }
     }
 
     session* session_;
     std::vector<std::unique_ptr<row_write>> writes_;
+    object_set inserts_;  ///< the objects of writes_ staged for insert
     std::vector<junction_write> junctions_;
     std::vector<row_removal> removals_;
     std::vector<std::function<void()>> after_commit_;

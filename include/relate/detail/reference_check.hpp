@@ -70,8 +70,17 @@ private:
     };
 
     group& group_of(const table_info& target, std::string_view model, std::string_view field, reference_role role) {
-        for (auto& g : groups_)
-            if (g.target == &target && g.role == role && g.model == model && g.field == field) return g;
+        // The names come from the same constants each time: equal pointers spare the compare.
+        const auto same = [](std::string_view a, std::string_view b) {
+            return (a.data() == b.data() && a.size() == b.size()) || a == b;
+        };
+        const auto is = [&](const group& g) {
+            return g.target == &target && g.role == role && same(g.model, model) && same(g.field, field);
+        };
+        // A unit stages many rows of one kind in a row: the last group used is the likely one.
+        if (last_ < groups_.size() && is(groups_[last_])) return groups_[last_];
+        for (last_ = 0; last_ < groups_.size(); ++last_)
+            if (is(groups_[last_])) return groups_[last_];
         groups_.push_back({&target, model, field, role, {}, {}});
         return groups_.back();
     }
@@ -123,6 +132,7 @@ private:
     }
 
     std::vector<group> groups_;
+    std::size_t last_ = 0;  ///< the group group_of found last
     std::vector<table_keys> inserted_;
     std::vector<table_keys> removed_;
 };
