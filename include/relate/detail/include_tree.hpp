@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -248,7 +247,7 @@ private:
         constexpr std::size_t fk_field = TL::column_fields[TL::find_column(E::foreign_key)];
 
         const column_mask<Target> mask = target_columns();
-        std::deque<Target> rows;  // growing a deque moves no row; each row moves once, to its group
+        std::vector<Target> rows;
         std::vector<std::size_t> row_slots;  // the slot of each row's parent
         const keyed_query q = target_query(mask, qualified_column(TL::table, E::foreign_key));
         run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name}, [&](const sqlite::statement& st) {
