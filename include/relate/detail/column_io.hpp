@@ -146,11 +146,6 @@ V from_storage_checked(const sqlite::statement& st, int index, column_context wh
     }
 }
 
-inline std::string_view text_of(sqlite3_value* cell) noexcept {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(cell));  // before _bytes, as SQLite asks
-    return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(cell))};
-}
-
 /// Reads result column `index` into `field`.
 template <class F>
 void read_field(const sqlite::statement& st, int index, F& field, column_context where) {
@@ -183,11 +178,10 @@ void read_field(const sqlite::statement& st, int index, F& field, column_context
             if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw_unreadable<V>(st, index, where, "not a number");
             return from_storage_checked<V>(st, index, where, sqlite3_value_double(cell));
         } else if constexpr (std::is_same_v<S, std::string>) {
-            return from_storage_checked<V>(st, index, where, std::string(text_of(cell)));
+            return from_storage_checked<V>(st, index, where, std::string(sqlite::value_text(cell)));
         } else {
-            const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(cell));
-            const auto size = data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_value_bytes(cell));
-            return from_storage_checked<V>(st, index, where, blob(data, data + size));
+            const auto bytes = sqlite::value_blob(cell);
+            return from_storage_checked<V>(st, index, where, blob(bytes.begin(), bytes.end()));
         }
     }();
 }

@@ -94,21 +94,16 @@ struct primary_key_reader {
     }
 };
 
-/// The distinct non-null keys `key_of` reads from the rows, in first-seen order; `repeated`, when
-/// given, says whether a key came from more than one row.
+/// The distinct non-null keys `key_of` reads from the rows, in first-seen order.
 template <class K, class Row, class KeyOf>
-std::vector<K> distinct_keys(const std::vector<Row*>& rows, KeyOf key_of, bool* repeated = nullptr) {
+std::vector<K> distinct_keys(const std::vector<Row*>& rows, KeyOf key_of) {
     std::vector<K> keys;
     keys.reserve(rows.size());
     std::unordered_set<K> seen;
     seen.reserve(rows.size());
     for (const Row* row : rows) {
         const std::optional<K> k = key_value<K>(key_of(*row));
-        if (!k) continue;
-        if (seen.insert(*k).second)
-            keys.push_back(*k);
-        else if (repeated != nullptr)
-            *repeated = true;
+        if (k && seen.insert(*k).second) keys.push_back(*k);
     }
     return keys;
 }

@@ -27,6 +27,17 @@ struct statistics {
 /// step to its reset, rows read included.
 using statement_observer = std::function<void(std::string_view sql, std::chrono::nanoseconds duration)>;
 
+/// The text of a value (empty for NULL); sqlite3_value_text before _bytes, as SQLite asks.
+inline std::string_view value_text(sqlite3_value* v) noexcept {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+}
+/// The bytes of a value (empty for NULL and for a zero-length BLOB, whose pointer is null).
+inline std::span<const std::byte> value_blob(sqlite3_value* v) noexcept {
+    const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(v));
+    return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_value_bytes(v))};
+}
+
 class statement {
 public:
     /// `observer`, when given, points at the connection's observer (which may be empty).
@@ -89,14 +100,8 @@ public:
     [[nodiscard]] int column_type(int i) const noexcept { return sqlite3_column_type(stmt_, i); }
     [[nodiscard]] std::int64_t column_int64(int i) const noexcept { return sqlite3_column_int64(stmt_, i); }
     [[nodiscard]] double column_double(int i) const noexcept { return sqlite3_column_double(stmt_, i); }
-    [[nodiscard]] std::string_view column_text(int i) const noexcept {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-        return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
-    }
-    [[nodiscard]] std::span<const std::byte> column_blob(int i) const noexcept {
-        const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, i));
-        return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
-    }
+    [[nodiscard]] std::string_view column_text(int i) const noexcept { return value_text(column(i)); }
+    [[nodiscard]] std::span<const std::byte> column_blob(int i) const noexcept { return value_blob(column(i)); }
     /// Result column i as SQLite's value, for reading it with sqlite3_value_* calls: one statement
     /// API call per column instead of two (type, then value). The value is what SQLite calls
     /// unprotected: valid until the next step or reset, and safe to read because a connection is
