@@ -172,9 +172,8 @@ public:
     }
 
     /// Runs `head (?, ?, ...)` over the keys, chunked; on_row sees each result row.
-    template <class OnRow>
     std::int64_t for_keys(std::string_view table, std::string_view column, const std::vector<sqlite::value>& keys,
-                          const std::string& head, OnRow on_row) {
+                          const std::string& head, function_ref<void(const sqlite::statement&)> on_row) {
         return run_in_chunks(
             session_, keys, 0, column_context{table, column},
             [&](std::size_t n) { return sql_statement{head + "(" + placeholder_list(n) + ")", {}}; }, on_row);

@@ -5,6 +5,7 @@
 // edge, and chunked when the keys exceed SQLite's bound-variable limit, read at run time.
 
 #include <relate/detail/column_io.hpp>
+#include <relate/detail/function_ref.hpp>
 #include <relate/detail/key_set.hpp>
 #include <relate/detail/layout.hpp>
 #include <relate/detail/session.hpp>
@@ -112,9 +113,10 @@ std::vector<K> distinct_keys(const std::vector<Row*>& rows, KeyOf key_of) {
 /// make_sql(placeholders) renders SQL whose first `placeholders` parameters are the keys (unused
 /// slots repeat the last key) and whose args follow them. Calls on_row(st) for each result row.
 /// For a write (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
-template <class K, class MakeSql, class OnRow>
+template <class K>
 std::int64_t run_in_chunks(session& s, const std::vector<K>& keys, std::size_t extra, column_context key_context,
-                          MakeSql&& make_sql, OnRow&& on_row) {
+                           function_ref<sql_statement(std::size_t)> make_sql,
+                           function_ref<void(const sqlite::statement&)> on_row) {
     const std::size_t limit = static_cast<std::size_t>(std::max(s.conn.variable_limit(), 1));
     if (extra >= limit)
         throw error(fmt::format("relate: a statement on {} needs {} bound values besides its keys, over SQLite's limit of {}",
@@ -154,9 +156,9 @@ inline key_set existing_keys(session& s, std::string_view table, std::string_vie
 
 /// Runs the keyed query over every key, chunked under the bound-variable limit; calls on_row(st)
 /// for each result row.
-template <class K, class OnRow>
+template <class K>
 void run_keyed(session& s, const keyed_query& q, const std::vector<K>& keys, column_context key_context,
-                      OnRow&& on_row) {
+               function_ref<void(const sqlite::statement&)> on_row) {
     run_in_chunks(
         s, keys, q.extra_parameters(), key_context, [&](std::size_t placeholders) { return q.render(placeholders); },
         on_row);
