@@ -75,16 +75,21 @@ inline std::string describe_column_value(const sqlite::statement& st, int index)
     }
 }
 
+/// Binds what to_storage returned. A view (std::string_view, std::span) points into the field or
+/// into static data, which outlive the step, so SQLite borrows it; an owned string is copied.
 template <class S>
 void bind_storage(sqlite::statement& st, int index, const S& stored) {
+    constexpr auto lifetime = std::is_same_v<S, std::string_view> || std::is_same_v<S, std::span<const std::byte>>
+                                  ? sqlite::bind_lifetime::lent
+                                  : sqlite::bind_lifetime::copied;
     if constexpr (std::is_integral_v<S>)
         st.bind_int64(index, static_cast<std::int64_t>(stored));
     else if constexpr (std::is_floating_point_v<S>)
         st.bind_double(index, static_cast<double>(stored));
     else if constexpr (std::is_convertible_v<const S&, std::string_view>)
-        st.bind_text(index, std::string_view(stored));
+        st.bind_text(index, std::string_view(stored), lifetime);
     else
-        st.bind_blob(index, std::span<const std::byte>(stored));
+        st.bind_blob(index, std::span<const std::byte>(stored), lifetime);
 }
 
 /// Binds an owned value as it is (keys the committer read back from the database).

@@ -38,6 +38,9 @@ inline std::span<const std::byte> value_blob(sqlite3_value* v) noexcept {
     return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_value_bytes(v))};
 }
 
+/// Whether SQLite copies bound text and blobs, or borrows them from the caller.
+enum class bind_lifetime { copied, lent };
+
 class statement {
 public:
     /// `observer`, when given, points at the connection's observer (which may be empty).
@@ -54,13 +57,15 @@ public:
     void bind_null(int index) { check_bind(sqlite3_bind_null(stmt_, index)); }
     void bind_int64(int index, std::int64_t v) { check_bind(sqlite3_bind_int64(stmt_, index, v)); }
     void bind_double(int index, double v) { check_bind(sqlite3_bind_double(stmt_, index, v)); }
-    void bind_text(int index, std::string_view v) {
-        check_bind(sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    /// Text and blobs are copied unless the caller lends them: `lent` saves a copy and is only for
+    /// bytes that stay alive and unchanged until the statement is stepped and reset.
+    void bind_text(int index, std::string_view v, bind_lifetime lifetime = bind_lifetime::copied) {
+        check_bind(sqlite3_bind_text64(stmt_, index, v.data(), v.size(), destructor_for(lifetime), SQLITE_UTF8));
     }
-    void bind_blob(int index, std::span<const std::byte> v) {
+    void bind_blob(int index, std::span<const std::byte> v, bind_lifetime lifetime = bind_lifetime::copied) {
         // A non-null pointer even for an empty blob, so it is stored as a zero-length BLOB, not NULL.
         static const std::byte empty{};
-        check_bind(sqlite3_bind_blob64(stmt_, index, v.empty() ? &empty : v.data(), v.size(), SQLITE_TRANSIENT));
+        check_bind(sqlite3_bind_blob64(stmt_, index, v.empty() ? &empty : v.data(), v.size(), destructor_for(lifetime)));
     }
     void bind_value(int index, const value& v) {
         struct binder {
@@ -127,6 +132,9 @@ public:
     void set_in_use(bool in_use) noexcept { in_use_ = in_use; }
 
 private:
+    static sqlite3_destructor_type destructor_for(bind_lifetime lifetime) noexcept {
+        return lifetime == bind_lifetime::lent ? SQLITE_STATIC : SQLITE_TRANSIENT;
+    }
     void check_bind(int rc) {
         if (rc != SQLITE_OK) throw_error(db_, rc, sql_);
     }
