@@ -502,6 +502,33 @@ TEST_CASE("strict mode refuses lazy loading on rows from a multi-row query", "[e
     }
 }
 
+TEST_CASE("a relation keeps its origin and flags through copies and moves of its model", "[eager]") {
+    // The origin and both flags share one word; each must survive the vector growth of a read.
+    STATIC_REQUIRE(sizeof(relate::has_one<Profile>) == 2 * sizeof(void*));
+    relate::database db{":memory:", {.prevent_lazy_loading = true}};
+    blog::seed_blog(db);
+
+    std::vector<User> users = db.query<User>().with(&User::profile).order_by(col<&User::id>).get();
+    REQUIRE(users.size() == 3);
+    std::vector<User> copies = users;
+    for (const std::vector<User>* rows : {&users, &copies}) {
+        const User& cy = (*rows)[2];
+        CHECK(cy.profile.loaded());
+        CHECK(cy.profile.get() == nullptr);
+        REQUIRE_THROWS_AS(cy.profile.value(), relate::not_found);
+        REQUIRE_THROWS_WITH(cy.profile.value(), Contains("User::profile") && Contains("loaded and empty"));
+        CHECK_FALSE(cy.posts.loaded());
+        REQUIRE_THROWS_AS(cy.posts.size(), relate::not_loaded);
+        REQUIRE_THROWS_WITH(cy.posts.size(), Contains("User::posts is not loaded"));
+    }
+    User moved = std::move(copies[2]);
+    REQUIRE_THROWS_WITH(db.load(moved, &User::posts), Contains("N+1") && Contains("User::posts"));
+    auto one = db.find<User>(3);
+    REQUIRE(one);
+    CHECK(db.load(*one, &User::posts).empty());
+    CHECK(one->posts.loaded());
+}
+
 namespace {
 
 struct trace_log {

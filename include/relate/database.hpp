@@ -106,7 +106,7 @@ public:
         R& relation = object.*member;
         if (relation.loaded()) return relation;
         const auto& state = detail::relation_access::state(relation);
-        if (session_.options.prevent_lazy_loading && state.from_multi_row_query) {
+        if (session_.options.prevent_lazy_loading && state.from_multi_row_query()) {
             constexpr std::size_t index = detail::relation_index<M, R>();
             using E = detail::edge<M, index>;
             throw lazy_loading_violation(fmt::format(

@@ -123,21 +123,38 @@ struct relation_origin {
     std::string_view member;
 };
 
-/// What every relation member keeps besides its rows: 16 bytes, since every model read carries
-/// one per relation.
-struct relation_state {
-    const relation_origin* origin = nullptr;
-    bool loaded = false;
-    bool from_multi_row_query = false;  ///< strict mode refuses db.load on such a model
+/// What every relation member keeps besides its rows: the origin and two flags in one word,
+/// since every model read carries one per relation and scans move them all.
+class relation_state {
+public:
+    constexpr relation_state() noexcept = default;
+    relation_state(const relation_origin* origin, bool from_multi_row_query) noexcept
+        : bits_(reinterpret_cast<std::uintptr_t>(origin) | (from_multi_row_query ? multi_row_bit : 0)) {}
+
+    [[nodiscard]] const relation_origin* origin() const noexcept {
+        return reinterpret_cast<const relation_origin*>(bits_ & ~flag_bits);
+    }
+    [[nodiscard]] bool loaded() const noexcept { return (bits_ & loaded_bit) != 0; }
+    void set_loaded(bool loaded) noexcept { bits_ = loaded ? bits_ | loaded_bit : bits_ & ~loaded_bit; }
+    /// Strict mode refuses db.load on a model read by a multi-row query.
+    [[nodiscard]] bool from_multi_row_query() const noexcept { return (bits_ & multi_row_bit) != 0; }
+
+private:
+    static constexpr std::uintptr_t loaded_bit = 1;
+    static constexpr std::uintptr_t multi_row_bit = 2;
+    static constexpr std::uintptr_t flag_bits = loaded_bit | multi_row_bit;
+    static_assert(alignof(relation_origin) > flag_bits, "relate: the flags live in the low bits of the origin pointer");
+
+    std::uintptr_t bits_ = 0;
 };
 
 [[noreturn]] inline void throw_not_loaded(const relation_state& state, std::string_view what) {
-    if (state.origin == nullptr)
+    if (state.origin() == nullptr)
         throw not_loaded(fmt::format(
             "relate: {} is not loaded; load it with db.load(model, &Model::member) or eager-load it with "
             "db.query<Model>().with(&Model::member)",
             what));
-    const auto& o = *state.origin;
+    const auto& o = *state.origin();
     throw not_loaded(fmt::format(
         "relate: {}::{} is not loaded; load it with db.load(model, &{}::{}) or eager-load it with "
         "db.query<{}>().with(&{}::{})",
@@ -153,7 +170,7 @@ public:
     using relation_tag = void;
 
     /// Whether the relation was loaded (eagerly, lazily, or by a write through it).
-    [[nodiscard]] bool loaded() const noexcept { return state_.loaded; }
+    [[nodiscard]] bool loaded() const noexcept { return state_.loaded(); }
 
 protected:
     friend struct relation_access;
@@ -197,11 +214,11 @@ public:
 
     /// The related model, or nullptr when loaded and absent. Throws relate::not_loaded.
     [[nodiscard]] const Target* get() const {
-        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
         return box_.get();
     }
     [[nodiscard]] Target* get() {
-        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
         return box_.get();
     }
     /// The related model. Throws relate::not_loaded, or relate::not_found when loaded and absent.
@@ -218,11 +235,10 @@ private:
     friend struct relation_access;
 
     Target* checked() const {
-        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
         if (box_.get() == nullptr) {
-            if (state_.origin != nullptr)
-                throw not_found(fmt::format("relate: {}::{} is loaded and empty (no related row)", state_.origin->owner,
-                                            state_.origin->member));
+            if (const relation_origin* o = state_.origin())
+                throw not_found(fmt::format("relate: {}::{} is loaded and empty (no related row)", o->owner, o->member));
             throw not_found(fmt::format("relate: {} is loaded and empty (no related row)", Derived::describe()));
         }
         return box_.get();
@@ -240,7 +256,7 @@ public:
 
     /// The related models. Throws relate::not_loaded.
     [[nodiscard]] const std::vector<Target>& value() const {
-        if (!state_.loaded) throw_not_loaded(state_, Derived::describe());
+        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
         return items_;
     }
     [[nodiscard]] const_iterator begin() const { return value().begin(); }
@@ -254,7 +270,7 @@ public:
     /// The number of related rows: from with_count, or the loaded rows. Throws relate::not_loaded.
     [[nodiscard]] std::int64_t count() const {
         if (count_ != no_count) return count_;
-        if (state_.loaded) return static_cast<std::int64_t>(items_.size());
+        if (state_.loaded()) return static_cast<std::int64_t>(items_.size());
         throw_not_loaded(state_, Derived::describe() + " (its count: use .with_count(&Model::member))");
     }
 

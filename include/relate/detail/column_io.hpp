@@ -151,6 +151,33 @@ V from_storage_checked(const sqlite::statement& st, int index, column_context wh
     }
 }
 
+/// The value of a non-NULL cell of SQLite type `type` as V, checked.
+template <class V>
+V read_value(const sqlite::statement& st, int index, sqlite3_value* cell, int type, column_context where) {
+    using S = storage_t<V>;
+    if constexpr (std::is_same_v<S, std::int64_t>) {
+        if (type != SQLITE_INTEGER) throw_unreadable<V>(st, index, where, "not an integer");
+        const std::int64_t raw = sqlite3_value_int64(cell);
+        if constexpr (std::is_same_v<V, bool>) {
+            if (raw != 0 && raw != 1) throw_unreadable<V>(st, index, where, "a bool must be 0 or 1");
+        } else if constexpr (std::is_integral_v<V>) {
+            if (!std::in_range<V>(raw)) throw_unreadable<V>(st, index, where, "out of range for the field's integer type");
+        } else if constexpr (std::is_enum_v<V>) {
+            if (!std::in_range<std::underlying_type_t<V>>(raw))
+                throw_unreadable<V>(st, index, where, "out of range for the enum's underlying type");
+        }
+        return from_storage_checked<V>(st, index, where, raw);
+    } else if constexpr (std::is_same_v<S, double>) {
+        if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw_unreadable<V>(st, index, where, "not a number");
+        return from_storage_checked<V>(st, index, where, sqlite3_value_double(cell));
+    } else if constexpr (std::is_same_v<S, std::string>) {
+        return from_storage_checked<V>(st, index, where, std::string(sqlite::value_text(cell)));
+    } else {
+        const auto bytes = sqlite::value_blob(cell);
+        return from_storage_checked<V>(st, index, where, blob(bytes.begin(), bytes.end()));
+    }
+}
+
 /// Reads result column `index` into `field`.
 template <class F>
 void read_field(const sqlite::statement& st, int index, F& field, column_context where) {
@@ -165,30 +192,12 @@ void read_field(const sqlite::statement& st, int index, F& field, column_context
             throw_unreadable<V>(st, index, where, "NULL in a field that is not std::optional");
         }
     }
-    using S = storage_t<V>;
-    field = [&]() -> V {
-        if constexpr (std::is_same_v<S, std::int64_t>) {
-            if (type != SQLITE_INTEGER) throw_unreadable<V>(st, index, where, "not an integer");
-            const std::int64_t raw = sqlite3_value_int64(cell);
-            if constexpr (std::is_same_v<V, bool>) {
-                if (raw != 0 && raw != 1) throw_unreadable<V>(st, index, where, "a bool must be 0 or 1");
-            } else if constexpr (std::is_integral_v<V>) {
-                if (!std::in_range<V>(raw)) throw_unreadable<V>(st, index, where, "out of range for the field's integer type");
-            } else if constexpr (std::is_enum_v<V>) {
-                if (!std::in_range<std::underlying_type_t<V>>(raw))
-                    throw_unreadable<V>(st, index, where, "out of range for the enum's underlying type");
-            }
-            return from_storage_checked<V>(st, index, where, raw);
-        } else if constexpr (std::is_same_v<S, double>) {
-            if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw_unreadable<V>(st, index, where, "not a number");
-            return from_storage_checked<V>(st, index, where, sqlite3_value_double(cell));
-        } else if constexpr (std::is_same_v<S, std::string>) {
-            return from_storage_checked<V>(st, index, where, std::string(sqlite::value_text(cell)));
-        } else {
-            const auto bytes = sqlite::value_blob(cell);
-            return from_storage_checked<V>(st, index, where, blob(bytes.begin(), bytes.end()));
-        }
-    }();
+    if constexpr (std::is_same_v<V, std::string>) {
+        // Plain text goes straight into the field: no conversion, no try block.
+        field = std::string(sqlite::value_text(cell));
+    } else {
+        field = read_value<V>(st, index, cell, type, where);
+    }
 }
 
 }  // namespace relate::detail

@@ -19,23 +19,23 @@ struct relation_access {
     template <class Target, class D>
     static void set(single_relation<Target, D>& r, std::unique_ptr<Target> value) {
         r.box_.reset(std::move(value));
-        r.state_.loaded = true;
+        r.state_.set_loaded(true);
     }
     template <class Target, class D>
     static void set(many_relation<Target, D>& r, std::vector<Target> values) {
         r.items_ = std::move(values);
-        r.state_.loaded = true;
+        r.state_.set_loaded(true);
     }
     /// Marks the relation not loaded: a write through it made what it held stale.
     template <class Target, class D>
     static void unload(single_relation<Target, D>& r) noexcept {
         r.box_.reset(nullptr);
-        r.state_.loaded = false;
+        r.state_.set_loaded(false);
     }
     template <class Target, class D>
     static void unload(many_relation<Target, D>& r) noexcept {
         r.items_.clear();
-        r.state_.loaded = false;
+        r.state_.set_loaded(false);
         r.count_ = r.no_count;
     }
     template <class Target, class D>
@@ -51,7 +51,7 @@ void stamp_relations(T& row, bool from_multi_row_query) {
     using L = model_layout<T>;
     [&]<std::size_t... R>(std::index_sequence<R...>) {
         ((void)(relation_access::state(get_field<L::relation_fields[R]>(row)) =
-                    relation_state{&edge<T, L::relation_fields[R]>::origin, false, from_multi_row_query}),
+                    relation_state{&edge<T, L::relation_fields[R]>::origin, from_multi_row_query}),
          ...);
     }(std::make_index_sequence<L::relation_count>{});
 }
