@@ -35,8 +35,6 @@ public:
     [[nodiscard]] virtual std::shared_ptr<include_base> clone() const = 0;
     /// Takes the other node's constraints and nested includes (same field).
     virtual void merge_from(const include_base& other) = 0;
-    /// Adds a dotted path below this node, checked at run time.
-    virtual void add_path(std::string_view path, std::size_t depth, std::size_t limit) = 0;
 };
 
 /// The includes on one model: at most one node per relation, merged as includes are added.
@@ -56,6 +54,7 @@ public:
         for (const auto& node : other.nodes_) add(node);
     }
     /// Resolves a dotted path ("posts.tags") at run time: relate::unknown_relation for a bad name.
+    /// Only paths instantiate the nodes of every edge reachable from T; member pointers do not.
     void add_path(std::string_view path, std::size_t depth, std::size_t limit);
 
     void load(session& s, const std::vector<T*>& parents, std::size_t depth) const {
@@ -156,10 +155,6 @@ public:
         if (o.limit) limit = o.limit;
         if (o.select) select = o.select;
         nested.merge(o.nested);
-    }
-
-    void add_path(std::string_view path, std::size_t depth, std::size_t max_depth) override {
-        nested.add_path(path, depth, max_depth);
     }
 
 private:
@@ -340,10 +335,18 @@ std::shared_ptr<include_base<T>> make_include_node() {
     return std::make_shared<include_node<T, I>>();
 }
 
+/// The node of relation member I of T with `rest` (a dotted path, maybe empty) below it.
+template <class T, std::size_t I>
+std::shared_ptr<include_base<T>> make_path_node(std::string_view rest, std::size_t depth, std::size_t limit) {
+    auto node = std::make_shared<include_node<T, I>>();
+    if (!rest.empty()) node->nested.add_path(rest, depth, limit);
+    return node;
+}
+
 template <class T>
 struct relation_entry {
     std::string_view name;
-    std::shared_ptr<include_base<T>> (*make)();
+    std::shared_ptr<include_base<T>> (*make)(std::string_view rest, std::size_t depth, std::size_t limit);
 };
 
 /// Every relation of T by name, for paths resolved at run time.
@@ -352,7 +355,7 @@ const auto& relation_table() {
     using L = model_layout<T>;
     static const auto table = []<std::size_t... R>(std::index_sequence<R...>) {
         return std::array<relation_entry<T>, sizeof...(R)>{
-            relation_entry<T>{L::relation_names[R], &make_include_node<T, L::relation_fields[R]>}...};
+            relation_entry<T>{L::relation_names[R], &make_path_node<T, L::relation_fields[R]>}...};
     }(std::make_index_sequence<L::relation_count>{});
     return table;
 }
@@ -369,9 +372,7 @@ void include_list<T>::add_path(std::string_view path, std::size_t depth, std::si
         throw depth_limit_error(fmt::format("relate: the include path is deeper than the limit of {} (at '{}')", limit, name));
     for (const auto& entry : relation_table<T>()) {
         if (entry.name != name) continue;
-        auto node = entry.make();
-        if (!rest.empty()) node->add_path(rest, depth + 1, limit);
-        add(node);
+        add(entry.make(rest, depth + 1, limit));
         return;
     }
     std::string known;
