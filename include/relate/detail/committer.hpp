@@ -227,6 +227,21 @@ struct row_removal {
     std::vector<sqlite::value> keys;
 };
 
+/// The delete planner over the staged removals, walked: its policies followed, nothing written.
+inline delete_planner plan_removals(session& s, const std::vector<row_removal>& removals) {
+    delete_planner planner(s, s.options.cascade_depth_limit);
+    for (const auto& removal : removals) planner.add(*removal.table, removal.keys);
+    planner.walk();
+    return planner;
+}
+
+/// Checks the restrict policies, then deletes.
+inline void run_removals(session& s, const std::vector<row_removal>& removals) {
+    delete_planner planner = plan_removals(s, removals);
+    planner.check_restrict();
+    planner.execute();
+}
+
 class committer {
 public:
     explicit committer(session& s) : session_(&s) {}
@@ -245,12 +260,13 @@ public:
 
     template <class M>
     void remove(const M& object) {
-        removals_.push_back({&table_info_of<M>(), {to_value(primary_key_of(object))}});
+        remove_keys<M>({to_value(primary_key_of(object))});
     }
     /// Removes the rows with these keys, as a bulk remove does.
     template <class M>
     void remove_keys(std::vector<sqlite::value> keys) {
         removals_.push_back({&table_info_of<M>(), std::move(keys)});
+        run_removals_ = &run_removals;
     }
 
     void change_links(junction_write change) { junctions_.push_back(std::move(change)); }
@@ -280,11 +296,7 @@ public:
                 if (w->inserts()) unwritten.erase(w->object());
             }
             write_links(junctions);
-            if (!removals.empty()) {
-                delete_planner planner = plan_removals(removals);
-                planner.check_restrict();
-                planner.execute();
-            }
+            if (!removals.empty()) run_removals_(*session_, removals);
             tx.commit();
         } catch (...) {
             for (auto& w : writes) w->restore_state();
@@ -296,18 +308,12 @@ public:
     /// What the staged removes would do, read in a transaction that is rolled back.
     remove_plan plan() {
         sqlite::transaction snapshot(session_->conn);
-        delete_planner planner = plan_removals(removals_);
+        delete_planner planner = plan_removals(*session_, removals_);
         planner.require_rows();
         return planner.summary();
     }
 
 private:
-    delete_planner plan_removals(const std::vector<row_removal>& removals) {
-        delete_planner planner(*session_, session_->options.cascade_depth_limit);
-        for (const auto& removal : removals) planner.add(*removal.table, removal.keys);
-        planner.walk();
-        return planner;
-    }
 
     void validate(const std::vector<std::unique_ptr<row_write>>& writes, const std::vector<junction_write>& junctions,
                   const std::vector<row_removal>& removals, const object_set& pending_inserts) {
@@ -399,6 +405,8 @@ private:
     object_set inserts_;  ///< the objects of writes_ staged for insert
     std::vector<junction_write> junctions_;
     std::vector<row_removal> removals_;
+    /// Set by staging a removal: a translation unit that never removes does not compile the planner.
+    void (*run_removals_)(session&, const std::vector<row_removal>&) = nullptr;
     std::vector<std::function<void()>> after_commit_;
 };
 
