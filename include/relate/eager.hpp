@@ -122,7 +122,7 @@ public:
     template <std::size_t N>
     consteval include_arg(const char (&path)[N])  // NOLINT: a literal path is an include
         RELATE_INCLUDE_PATH_PROBLEMS(RELATE_PATH_DIAGNOSE_IF)
-        : text_(path, N - 1), add_path_(&add_path) {
+        : text_(path, N - 1), add_path_(&detail::include_list<T>::add_path) {
         switch (detail::check_path<T>(text_, 1)) {
             case detail::path_problem::none: break;
             RELATE_INCLUDE_PATH_PROBLEMS(RELATE_PATH_CASE)
@@ -134,7 +134,7 @@ public:
 #pragma clang diagnostic pop
 #endif
 
-    include_arg(const runtime_path& path) : text_(path.text), add_path_(&add_path) {}  // NOLINT
+    include_arg(const runtime_path& path) : text_(path.text), add_path_(&detail::include_list<T>::add_path) {}  // NOLINT
 
     template <class R>
         requires detail::relation_field<R>
@@ -149,19 +149,15 @@ public:
         } else if (source_ != nullptr) {
             list.add(source_->node());
         } else if (add_path_ != nullptr) {
-            add_path_(list, text_, depth, limit);
+            (list.*add_path_)(text_, depth, limit);
         }
     }
 
 private:
-    /// Through a pointer set only by the path constructors, so that member pointers do not
-    /// instantiate path resolution (and with it a loader for every edge reachable from T).
-    static void add_path(detail::include_list<T>& list, std::string_view path, std::size_t depth, std::size_t limit) {
-        list.add_path(path, depth, limit);
-    }
-
     std::string_view text_;
-    void (*add_path_)(detail::include_list<T>&, std::string_view, std::size_t, std::size_t) = nullptr;
+    /// Set only by the path constructors, so that member pointers do not instantiate path
+    /// resolution (and with it a loader for every edge reachable from T).
+    void (detail::include_list<T>::*add_path_)(std::string_view, std::size_t, std::size_t) = nullptr;
     std::shared_ptr<detail::include_base<T>> (*make_)() = nullptr;
     const detail::include_source<T>* source_ = nullptr;
 };

@@ -314,7 +314,6 @@ public:
     }
 
 private:
-
     void validate(const std::vector<std::unique_ptr<row_write>>& writes, const std::vector<junction_write>& junctions,
                   const std::vector<row_removal>& removals, const object_set& pending_inserts) {
         reference_check check;
