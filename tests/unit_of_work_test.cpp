@@ -198,6 +198,48 @@ TEST_CASE("staging one object twice for insert is refused", "[uow]") {
     CHECK_THROWS_WITH(uow.insert(ada), "relate: this User is already staged for insert in the unit of work");
 }
 
+TEST_CASE("among thousands of staged inserts, each object is refused a second time", "[uow]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    std::vector<User> users(3000);
+    relate::unit_of_work uow{db};
+    for (User& u : users) uow.insert(u);
+    for (const std::size_t i : {std::size_t{0}, std::size_t{1499}, std::size_t{2999}})
+        CHECK_THROWS_AS(uow.insert(users[i]), relate::error);
+    uow.commit();
+    CHECK(db.query<User>().count() == 3000);
+    CHECK(users.back().id != 0);
+
+    uow.insert(users.front());  // a commit spends the unit: a new batch may stage the object again
+    CHECK_THROWS_AS(uow.insert(users.front()), relate::error);
+}
+
+TEST_CASE("a large batch with a few parent links writes each linked row after its parent", "[uow][order]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    const User bob = db.insert(User{.name = "Bob"});
+    std::vector<Post> posts(500);
+    User ada{.name = "Ada"};
+
+    relate::unit_of_work uow{db};
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        posts[i].title = "post " + std::to_string(i);
+        if (i % 100 == 7) {
+            uow.insert(posts[i], relate::parent(&Post::user, ada));
+        } else {
+            posts[i].userId = bob.id;
+            uow.insert(posts[i]);
+        }
+    }
+    uow.insert(ada);
+    uow.commit();
+
+    CHECK(db.query<Post>().where(col<&Post::userId> == ada.id).count() == 5);
+    CHECK(db.query<Post>().where(col<&Post::userId> == bob.id).count() == 495);
+    CHECK(posts[7].userId == ada.id);
+    CHECK(posts[8].userId == bob.id);
+}
+
 TEST_CASE("parent links that form a cycle are a validation_error", "[uow][order]") {
     relate::database db{":memory:"};
     create_blog_tables(db);

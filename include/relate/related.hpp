@@ -40,7 +40,7 @@ public:
     {
         constexpr std::size_t fk = detail::field_of_column<target>(edge::foreign_key);
         run([&](detail::committer& c) {
-            c.write(child, is_new(child)).add_link(detail::link_to<target, fk, M>(*model_));
+            c.write(child, is_new(child), detail::link_to<target, fk, M>(*model_));
             forget_after(c);
         });
     }
@@ -123,11 +123,8 @@ private:
     }
 
     void change_links(detail::junction_write::kind what, const std::vector<target_key>& keys) {
-        std::vector<sqlite::value> values;
-        values.reserve(keys.size());
-        for (const auto& key : keys) values.push_back(detail::to_value(key));
         run([&](detail::committer& c) {
-            c.change_links({what, model_, &detail::key_value_of<M>, &detail::link_relation_of<M, edge>(), std::move(values)});
+            c.change_links({what, model_, &detail::key_value_of<M>, &detail::link_relation_of<M, edge>()}, keys);
             forget_after(c);
         });
     }

@@ -60,7 +60,7 @@ public:
     void insert(M& object, parent_ref<M, R> parent) {
         constexpr std::size_t index = detail::relation_index<M, R>();
         using P = typename detail::edge<M, index>::target;
-        committer_.write(object, true).add_link(detail::link_to<M, detail::foreign_key_field<M, index>, P>(*parent.object));
+        committer_.write(object, true, detail::link_to<M, detail::foreign_key_field<M, index>, P>(*parent.object));
     }
 
     /// Writes every column by primary key on commit; relate::not_found when the row is gone.

@@ -37,6 +37,11 @@ public:
         if (g.seen.insert(value).second) g.values.push_back(value);
     }
 
+    /// Whether some expected key names a row of `table`: only then do its inserts matter.
+    [[nodiscard]] bool references(const table_info& table) const {
+        return std::any_of(groups_.begin(), groups_.end(), [&](const group& g) { return g.target == &table; });
+    }
+
     /// The unit inserts a row of `table` with this key.
     void inserting(const table_info& table, const sqlite::value& key) { keys_of(inserted_, table).insert(key); }
     /// The unit removes the row of `table` with this key.
