@@ -160,7 +160,7 @@ public:
         try {
             sqlite::transaction tx(session_->conn, sqlite::transaction_mode::immediate);
             validate(batches, junctions, removals, pending);
-            write_rows(parents_first(batches), pending);
+            write_rows(in_table_order(batches), pending);
             write_links(junctions);
             if (!removals.empty()) run_removals_(*session_, removals);
             tx.commit();
@@ -185,14 +185,17 @@ private:
     /// The batch of M's writes, made on its first write.
     template <class M>
     model_batch<M>& batch_of() {
-        const table_info& table = table_info_of<M>();
+        write_batch* found = find_batch(table_info_of<M>());
+        if (found == nullptr) found = batches_.emplace_back(std::make_unique<model_batch<M>>()).get();
+        return static_cast<model_batch<M>&>(*found);
+    }
+
+    write_batch* find_batch(const table_info& table) {
         // A unit stages many rows of one model in a row: the last batch used is the likely one.
-        if (last_batch_ < batches_.size() && &batches_[last_batch_]->table() == &table)
-            return static_cast<model_batch<M>&>(*batches_[last_batch_]);
+        if (last_batch_ < batches_.size() && &batches_[last_batch_]->table() == &table) return batches_[last_batch_].get();
         for (last_batch_ = 0; last_batch_ < batches_.size(); ++last_batch_)
-            if (&batches_[last_batch_]->table() == &table) return static_cast<model_batch<M>&>(*batches_[last_batch_]);
-        batches_.push_back(std::make_unique<model_batch<M>>());
-        return static_cast<model_batch<M>&>(*batches_.back());
+            if (&batches_[last_batch_]->table() == &table) return batches_[last_batch_].get();
+        return nullptr;
     }
 
     void validate(const batch_list& batches, const junction_writes& junctions, const std::vector<row_removal>& removals,
@@ -219,7 +222,7 @@ private:
 
     /// The batches ordered so that every parent table is written before its children, by their
     /// belongs_to declarations.
-    static std::vector<write_batch*> parents_first(const batch_list& batches) {
+    static std::vector<write_batch*> in_table_order(const batch_list& batches) {
         std::vector<const table_info*> tables;
         for (const auto& b : batches) tables.push_back(&b->table());
         std::vector<write_batch*> out;
@@ -237,34 +240,44 @@ private:
             for (write_batch* b : batches) b->write_all(*session_);
             return;
         }
-        struct write_ref {
-            write_batch* batch;
-            std::size_t row;
-        };
-        std::unordered_map<const void*, write_ref> inserting;
         object_set unwritten;  // the linked parents the unit inserts, until written
-        for (write_batch* b : batches)
-            for (std::size_t i = 0; i < b->size(); ++i) {
-                if (b->inserts(i)) inserting.emplace(b->object(i), write_ref{b, i});
+        for (const write_batch* b : batches)
+            for (std::size_t i = 0; i < b->size(); ++i)
                 for (const void* parent : b->parents(i))
                     if (pending_inserts.contains(parent)) unwritten.insert(parent);
-            }
-        std::vector<write_ref> order;
-        std::unordered_map<write_batch*, std::vector<bool>> placed;
-        for (write_batch* b : batches) placed[b].resize(b->size());
-        const auto place = [&](auto& self, write_ref w) -> void {
-            if (placed[w.batch][w.row]) return;
-            placed[w.batch][w.row] = true;
-            for (const void* parent : w.batch->parents(w.row))
-                if (auto it = inserting.find(parent); it != inserting.end()) self(self, it->second);
-            order.push_back(w);
-        };
-        for (write_batch* b : batches)
-            for (std::size_t i = 0; i < b->size(); ++i) place(place, write_ref{b, i});
-        for (const write_ref& w : order) {
+        for (const write_ref& w : parents_first(batches)) {
             w.batch->write(*session_, w.row, unwritten);
             if (w.batch->inserts(w.row)) unwritten.erase(w.batch->object(w.row));
         }
+    }
+
+    struct write_ref {
+        write_batch* batch;
+        std::size_t row;
+        std::size_t number;  ///< its place among the rows of every batch, in table order
+    };
+
+    /// Every row, each after the rows of the parent objects it takes keys from.
+    static std::vector<write_ref> parents_first(const std::vector<write_batch*>& batches) {
+        std::vector<write_ref> rows;
+        for (write_batch* b : batches)
+            for (std::size_t i = 0; i < b->size(); ++i) rows.push_back({b, i, rows.size()});
+        std::unordered_map<const void*, const write_ref*> inserting;
+        for (const write_ref& w : rows)
+            if (w.batch->inserts(w.row)) inserting.emplace(w.batch->object(w.row), &w);
+
+        std::vector<write_ref> out;
+        out.reserve(rows.size());
+        std::vector<char> placed(rows.size());
+        const auto place = [&](auto& self, const write_ref& w) -> void {
+            if (placed[w.number] != 0) return;
+            placed[w.number] = 1;
+            for (const void* parent : w.batch->parents(w.row))
+                if (auto it = inserting.find(parent); it != inserting.end()) self(self, *it->second);
+            out.push_back(w);
+        };
+        for (const write_ref& w : rows) place(place, w);
+        return out;
     }
 
     /// Writes the junction changes in the order staged. Consecutive connects through the same
