@@ -72,12 +72,9 @@ private:
     detail::fragment sql_;
 };
 
-/// An ORDER BY term on a column of T.
+/// An ORDER BY term on a column of T (its SQL is rendered without the type).
 template <class T>
-struct order_term {
-    std::string_view column;
-    bool descending = false;
-};
+struct order_term : detail::order_spec {};
 
 /// A column of a model, named by member pointer: col<&User::name>.
 template <auto MemberPointer>

@@ -179,28 +179,7 @@ private:
     }
 
     detail::sql_statement select_statement(const std::string& what) const {
-        detail::sql_statement sql;
-        sql.sql = "SELECT " + what + " FROM " + detail::sql_identifier(layout::table);
-        if (where_) {
-            sql.sql += " WHERE ";
-            sql.append(where_->sql(), layout::table);
-        }
-        for (std::size_t i = 0; i < order_.size(); ++i) {
-            sql.sql += i == 0 ? " ORDER BY " : ", ";
-            detail::append_quoted(sql.sql, layout::table);
-            sql.sql += '.';
-            detail::append_quoted(sql.sql, order_[i].column);
-            sql.sql += order_[i].descending ? " DESC" : " ASC";
-        }
-        if (limit_ || offset_) {
-            sql.sql += " LIMIT ?";
-            sql.args.emplace_back(limit_.value_or(-1));
-            if (offset_) {
-                sql.sql += " OFFSET ?";
-                sql.args.emplace_back(*offset_);
-            }
-        }
-        return sql;
+        return detail::select_statement(what, layout::table, where_ ? &where_->sql() : nullptr, order_, limit_, offset_);
     }
 
     std::int64_t scalar(const detail::sql_statement& sql) {
@@ -212,7 +191,7 @@ private:
 
     detail::session* session_;
     std::optional<predicate<T>> where_;
-    std::vector<order_term<T>> order_;
+    std::vector<detail::order_spec> order_;
     std::optional<std::int64_t> limit_;
     std::optional<std::int64_t> offset_;
     detail::include_list<T> includes_;

@@ -122,7 +122,7 @@ public:
     using TL = model_layout<Target>;
 
     std::optional<predicate<Target>> where;
-    std::vector<order_term<Target>> order;
+    std::vector<order_spec> order;
     std::optional<std::int64_t> limit;
     std::optional<column_mask<Target>> select;
     include_list<Target> nested;
@@ -175,10 +175,7 @@ private:
         q.match = std::move(match);
         q.where = where ? &where->sql() : nullptr;
         q.own_table = TL::table;
-        std::string terms;
-        for (const auto& term : order)
-            terms += fmt::format("{}{}.{} {}", terms.empty() ? "" : ", ", sql_identifier(TL::table), sql_identifier(term.column),
-                                 term.descending ? "DESC" : "ASC");
+        std::string terms = order_terms(TL::table, order);
         if (!terms.empty()) q.order_by = " ORDER BY " + terms;
         if (limit) {
             q.per_key_limit = limit;

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -88,6 +90,25 @@ struct fragment {
     [[nodiscard]] bool empty() const noexcept { return pieces.empty(); }
 };
 
+/// An ORDER BY term without its model type, so the SQL is rendered by code shared by every model.
+struct order_spec {
+    std::string_view column;
+    bool descending = false;
+};
+
+/// `"table"."column" ASC, ...` for the terms; empty for none.
+inline std::string order_terms(std::string_view table, const std::vector<order_spec>& terms) {
+    std::string out;
+    for (const auto& term : terms) {
+        if (!out.empty()) out += ", ";
+        append_quoted(out, table);
+        out += '.';
+        append_quoted(out, term.column);
+        out += term.descending ? " DESC" : " ASC";
+    }
+    return out;
+}
+
 /// SQL text plus the values to bind to its placeholders, in order.
 struct sql_statement {
     std::string sql;
@@ -118,5 +139,27 @@ struct sql_statement {
         for (std::size_t i = 0; i < args.size(); ++i) st.bind_value(static_cast<int>(i + 1), args[i]);
     }
 };
+
+/// SELECT what FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? [OFFSET ?]].
+inline sql_statement select_statement(const std::string& what, std::string_view table, const fragment* where,
+                                      const std::vector<order_spec>& order, std::optional<std::int64_t> limit,
+                                      std::optional<std::int64_t> offset) {
+    sql_statement out;
+    out.sql = "SELECT " + what + " FROM " + sql_identifier(table);
+    if (where != nullptr) {
+        out.sql += " WHERE ";
+        out.append(*where, table);
+    }
+    if (!order.empty()) out.sql += " ORDER BY " + order_terms(table, order);
+    if (limit || offset) {
+        out.sql += " LIMIT ?";
+        out.args.emplace_back(limit.value_or(-1));
+        if (offset) {
+            out.sql += " OFFSET ?";
+            out.args.emplace_back(*offset);
+        }
+    }
+    return out;
+}
 
 }  // namespace relate::detail
