@@ -2,6 +2,9 @@
 // each twin over several repetitions and the ratio relate / hand-written; then what eager
 // loading (W4) saves over the N+1 pattern (W4n).
 //
+// Each workload runs in its own process, its two twins' repetitions interleaved: the twins are
+// timed within seconds of each other, so a slow spell of a shared machine weighs on both alike.
+//
 //   relate_bench_report <path to relate_benchmarks> [--repetitions=N] [flags for relate_benchmarks]
 //
 // Fails only when the benchmarks fail to run or print something unreadable: timings never fail it.
@@ -15,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -72,15 +76,29 @@ struct medians {
     }
 };
 
-medians read_medians(const nlohmann::json& report) {
-    medians out;
+/// The workloads ("W2_scan/file") the benchmarks list, each once, in their order.
+std::vector<std::string> list_workloads(const options& o) {
+    const std::string listing = run(shell_quoted(o.binary) + " --benchmark_list_tests=true" + o.passed_on);
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t end; (end = listing.find('\n', start)) != std::string::npos; start = end + 1) {
+        const std::string name = listing.substr(start, end - start);
+        const std::size_t twin = name.rfind('/');
+        if (twin == std::string::npos) continue;
+        const std::string workload = name.substr(0, twin);
+        if (out.empty() || out.back() != workload) out.push_back(workload);
+    }
+    if (out.empty()) throw std::runtime_error("the benchmarks listed no workload");
+    return out;
+}
+
+void read_medians(const nlohmann::json& report, medians& out) {
     for (const auto& b : report.at("benchmarks")) {
         // With one repetition there are no aggregates: the single run is the median.
         if (b.value("run_type", "") == "aggregate" && b.value("aggregate_name", "") != "median") continue;
         const std::string name = b.at("run_name").get<std::string>();
         out.ms.emplace(name, to_milliseconds(b.at("cpu_time").get<double>(), b.value("time_unit", "ns")));
     }
-    return out;
 }
 
 void print_table(const medians& m, const nlohmann::json& context, int repetitions) {
@@ -110,12 +128,20 @@ void print_table(const medians& m, const nlohmann::json& context, int repetition
 int main(int argc, char** argv) {
     try {
         const options o = parse(argc, argv);
-        const std::string command = fmt::format(
-            "{} --benchmark_format=json --benchmark_repetitions={} --benchmark_report_aggregates_only=true "
-            "--benchmark_enable_random_interleaving=true{}",
-            shell_quoted(o.binary), o.repetitions, o.passed_on);
-        const nlohmann::json report = nlohmann::json::parse(run(command));
-        print_table(read_medians(report), report.at("context"), o.repetitions);
+        medians m;
+        nlohmann::json context;
+        for (const std::string& workload : list_workloads(o)) {
+            // The filter comes last: Google Benchmark takes the last of a repeated flag.
+            const std::string command = fmt::format(
+                "{} --benchmark_format=json --benchmark_repetitions={} --benchmark_report_aggregates_only=true "
+                "--benchmark_enable_random_interleaving=true{} {}",
+                shell_quoted(o.binary), o.repetitions, o.passed_on,
+                shell_quoted(fmt::format("--benchmark_filter=^{}/(hand|relate)$", workload)));
+            const nlohmann::json report = nlohmann::json::parse(run(command));
+            read_medians(report, m);
+            if (context.is_null()) context = report.at("context");
+        }
+        print_table(m, context, o.repetitions);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "relate_bench_report: %s\n", e.what());
