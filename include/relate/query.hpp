@@ -131,7 +131,7 @@ public:
         const auto removed = static_cast<std::int64_t>(keys.size());
         detail::committer c(*session_);
         c.remove_keys<T>(std::move(keys));
-        c.commit();
+        c.commit(&tx);
         tx.commit();
         return removed;
     }

@@ -143,7 +143,10 @@ public:
     void after_commit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
 
     /// Writes everything staged in one transaction, or nothing. The staged work is spent either way.
-    void commit() {
+    /// `enclosing`: the transaction relate opened around this commit, which rolls back on error;
+    /// the commit then opens no savepoint of its own (in WAL mode a savepoint copies every page
+    /// the commit changes to a statement journal).
+    void commit(const sqlite::transaction* enclosing = nullptr) {
         auto batches = std::move(batches_);
         const pointer_set pending = std::move(inserts_);
         auto junctions = std::move(junctions_);
@@ -158,12 +161,13 @@ public:
 
         for (auto& b : batches) b->save_state();
         try {
-            sqlite::transaction tx(session_->conn, sqlite::transaction_mode::immediate);
+            std::optional<sqlite::transaction> tx;
+            if (enclosing == nullptr) tx.emplace(session_->conn, sqlite::transaction_mode::immediate);
             validate(batches, junctions, removals, pending);
             write_rows(in_table_order(batches), pending);
             write_links(junctions);
             if (!removals.empty()) run_removals_(*session_, removals);
-            tx.commit();
+            if (tx) tx->commit();
         } catch (...) {
             for (auto& b : batches) b->restore_state();
             throw;
