@@ -28,8 +28,6 @@ public:
         }
     }
 
-    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
-
 private:
     /// Addresses are aligned and close together: mix the bits before masking.
     static std::size_t hash(const void* p) noexcept {
