@@ -247,8 +247,8 @@ private:
         object_set unwritten;  // the linked parents the unit inserts, until written
         for (const write_batch* b : batches)
             for (std::size_t i = 0; i < b->size(); ++i)
-                for (const void* parent : b->parents(i))
-                    if (pending_inserts.contains(parent)) unwritten.insert(parent);
+                if (const void* parent = b->parent(i); parent != nullptr && pending_inserts.contains(parent))
+                    unwritten.insert(parent);
         for (const write_ref& w : parents_first(batches)) {
             w.batch->write(*session_, w.row, unwritten);
             if (w.batch->inserts(w.row)) unwritten.erase(w.batch->object(w.row));
@@ -261,7 +261,7 @@ private:
         std::size_t number;  ///< its place among the rows of every batch, in table order
     };
 
-    /// Every row, each after the rows of the parent objects it takes keys from.
+    /// Every row, each after the row of the parent object it takes a key from.
     static std::vector<write_ref> parents_first(const std::vector<write_batch*>& batches) {
         std::vector<write_ref> rows;
         for (write_batch* b : batches)
@@ -276,8 +276,7 @@ private:
         const auto place = [&](auto& self, const write_ref& w) -> void {
             if (placed[w.number] != 0) return;
             placed[w.number] = 1;
-            for (const void* parent : w.batch->parents(w.row))
-                if (auto it = inserting.find(parent); it != inserting.end()) self(self, *it->second);
+            if (auto it = inserting.find(w.batch->parent(w.row)); it != inserting.end()) self(self, *it->second);
             out.push_back(w);
         };
         for (const write_ref& w : rows) place(place, w);

@@ -14,18 +14,15 @@ public:
     /// Adds p (never null); false when it was there already.
     bool insert(const void* p) {
         if ((size_ + 1) * 4 > slots_.size() * 3) grow();
-        if (!place(slots_, p)) return false;
+        const void*& slot = slots_[slot_of(slots_, p)];
+        if (slot == p) return false;
+        slot = p;
         ++size_;
         return true;
     }
 
     [[nodiscard]] bool contains(const void* p) const noexcept {
-        if (slots_.empty()) return false;
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t i = hash(p) & mask;; i = (i + 1) & mask) {
-            if (slots_[i] == p) return true;
-            if (slots_[i] == nullptr) return false;
-        }
+        return !slots_.empty() && slots_[slot_of(slots_, p)] == p;
     }
 
 private:
@@ -38,21 +35,18 @@ private:
         return static_cast<std::size_t>(x);
     }
 
-    static bool place(std::vector<const void*>& slots, const void* p) noexcept {
+    /// The slot holding p, or else the free slot where it goes.
+    static std::size_t slot_of(const std::vector<const void*>& slots, const void* p) noexcept {
         const std::size_t mask = slots.size() - 1;
-        for (std::size_t i = hash(p) & mask;; i = (i + 1) & mask) {
-            if (slots[i] == p) return false;
-            if (slots[i] == nullptr) {
-                slots[i] = p;
-                return true;
-            }
-        }
+        std::size_t i = hash(p) & mask;
+        while (slots[i] != p && slots[i] != nullptr) i = (i + 1) & mask;
+        return i;
     }
 
     void grow() {
         std::vector<const void*> bigger(slots_.empty() ? 16 : slots_.size() * 2, nullptr);
         for (const void* p : slots_)
-            if (p != nullptr) place(bigger, p);
+            if (p != nullptr) bigger[slot_of(bigger, p)] = p;
         slots_ = std::move(bigger);
     }
 

@@ -13,7 +13,6 @@
 
 #include <fmt/format.h>
 
-#include <memory>
 #include <optional>
 #include <unordered_set>
 #include <utility>
@@ -75,8 +74,8 @@ public:
     [[nodiscard]] virtual bool inserts(std::size_t row) const = 0;
     /// Whether some row takes a foreign key from a parent object.
     [[nodiscard]] virtual bool has_links() const noexcept = 0;
-    /// The parent objects a row takes foreign keys from.
-    [[nodiscard]] virtual std::vector<const void*> parents(std::size_t row) const = 0;
+    /// The parent object a row takes a foreign key from, or nullptr.
+    [[nodiscard]] virtual const void* parent(std::size_t row) const = 0;
     /// Remembers what the commit may change in the objects (keys, linked foreign keys)...
     virtual void save_state() = 0;
     /// ...and puts it back after a failed commit.
@@ -87,7 +86,7 @@ public:
     virtual void report_inserts(reference_check& check) const = 0;
     /// Writes every row in order; only for batches without links.
     virtual void write_all(session& s) = 0;
-    /// Takes the row's parents' keys, then inserts or updates it. `unwritten` holds the linked
+    /// Takes the row's parent's key, then inserts or updates it. `unwritten` holds the linked
     /// parents the unit inserts and has not written yet.
     virtual void write(session& s, std::size_t row, const object_set& unwritten) = 0;
 
@@ -98,46 +97,47 @@ private:
 template <class M>
 class model_batch final : public write_batch {
     using layout = model_layout<M>;
+    static constexpr std::size_t no_link = static_cast<std::size_t>(-1);
 
     struct row {
         M* object;
         bool insert;
-        std::vector<parent_link<M>> links;
+        std::size_t link;  ///< its entry in links_, or no_link
         std::optional<typename layout::key_type> saved_key;
-        std::unique_ptr<M> saved_columns;  ///< on the heap: few rows have links
+    };
+    /// Few rows take a key from a parent object: theirs are kept beside the rows.
+    struct linked {
+        parent_link<M> link;
+        std::optional<M> saved_columns;
     };
 
 public:
     model_batch() : write_batch(table_info_of<M>()) {}
 
     void add(M& object, bool insert, const std::optional<parent_link<M>>& link) {
-        row& r = rows_.emplace_back(row{&object, insert, {}, {}, {}});
-        if (link) {
-            r.links.push_back(*link);
-            ++linked_rows_;
-        }
+        rows_.push_back({&object, insert, link ? links_.size() : no_link, {}});
+        if (link) links_.push_back({*link, {}});
     }
 
     [[nodiscard]] std::size_t size() const noexcept override { return rows_.size(); }
     [[nodiscard]] const void* object(std::size_t i) const override { return rows_[i].object; }
     [[nodiscard]] bool inserts(std::size_t i) const override { return rows_[i].insert; }
-    [[nodiscard]] bool has_links() const noexcept override { return linked_rows_ != 0; }
-    [[nodiscard]] std::vector<const void*> parents(std::size_t i) const override {
-        std::vector<const void*> out;
-        for (const auto& link : rows_[i].links) out.push_back(link.parent);
-        return out;
+    [[nodiscard]] bool has_links() const noexcept override { return !links_.empty(); }
+    [[nodiscard]] const void* parent(std::size_t i) const override {
+        const parent_link<M>* link = link_of(rows_[i]);
+        return link == nullptr ? nullptr : link->parent;
     }
 
     void save_state() override {
         for (row& r : rows_) {
             if (r.insert) r.saved_key = primary_key_of(*r.object);
-            if (!r.links.empty()) r.saved_columns = std::make_unique<M>(columns_of(*r.object));
+            if (r.link != no_link) links_[r.link].saved_columns.emplace(columns_of(*r.object));
         }
     }
     void restore_state() override {
         for (row& r : rows_) {
             if (r.saved_key) primary_key_of(*r.object) = *r.saved_key;
-            if (r.saved_columns) copy_columns(*r.saved_columns, *r.object);
+            if (r.link != no_link && links_[r.link].saved_columns) copy_columns(*links_[r.link].saved_columns, *r.object);
         }
     }
 
@@ -159,18 +159,22 @@ public:
 
     void write(session& s, std::size_t i, const object_set& unwritten) override {
         row& r = rows_[i];
-        for (const auto& link : r.links) {
-            if (unwritten.contains(link.parent))
+        if (const parent_link<M>* link = link_of(r)) {
+            if (unwritten.contains(link->parent))
                 throw validation_error(fmt::format(
                     "relate: {} takes its {} from a parent that is inserted after it: the relate::parent links of "
                     "this unit of work form a cycle",
-                    type_name<M>, layout::field_names[link.foreign_key_field]));
-            link.assign(*r.object, link.parent);
+                    type_name<M>, layout::field_names[link->foreign_key_field]));
+            link->assign(*r.object, link->parent);
         }
         write_row(s, r);
     }
 
 private:
+    [[nodiscard]] const parent_link<M>* link_of(const row& r) const {
+        return r.link == no_link ? nullptr : &links_[r.link].link;
+    }
+
     static void write_row(session& s, row& r) {
         if (r.insert)
             insert_row(s, *r.object);
@@ -179,14 +183,13 @@ private:
     }
 
     template <std::size_t I>
-    static void expect_parent(const row& r, reference_check& check, const pointer_set& pending_inserts) {
+    void expect_parent(const row& r, reference_check& check, const pointer_set& pending_inserts) const {
         using E = edge<M, I>;
         if constexpr (E::kind == relation_kind::belongs_to) {
             sqlite::value key = to_value(get_field<foreign_key_field<M, I>>(*r.object));
-            for (const auto& link : r.links) {
-                if (link.foreign_key_field != foreign_key_field<M, I>) continue;
-                if (pending_inserts.contains(link.parent)) return;  // its key exists once the parent is written
-                key = link.parent_key(link.parent);
+            if (const parent_link<M>* link = link_of(r); link != nullptr && link->foreign_key_field == foreign_key_field<M, I>) {
+                if (pending_inserts.contains(link->parent)) return;  // its key exists once the parent is written
+                key = link->parent_key(link->parent);
             }
             check.expect(table_info_of<typename E::target>(), type_name<M>, E::foreign_key, reference_role::foreign_key,
                          key);
@@ -205,7 +208,7 @@ private:
     }
 
     std::vector<row> rows_;
-    std::size_t linked_rows_ = 0;
+    std::vector<linked> links_;
 };
 
 }  // namespace relate::detail
