@@ -234,6 +234,15 @@ TEST_CASE("include() with where, order_by and limit gives at most n rows per par
         for (const Post& p : asc->posts) ids.push_back(p.id);
         CHECK(ids == std::vector<std::int64_t>{1, 2, 3, 4, 5});
     }
+    SECTION("two where() calls both hold") {
+        auto both = db.query<User>()
+                        .with(relate::include(&User::posts).where(col<&Post::title>.like("keep%")).where(col<&Post::id> > 2))
+                        .find(1);
+        REQUIRE(both);
+        std::vector<std::int64_t> ids;
+        for (const Post& p : both->posts) ids.push_back(p.id);
+        CHECK(ids == std::vector<std::int64_t>{4, 5});
+    }
 }
 
 TEST_CASE("include().select() reads only the named fields and the keys that match rows", "[eager]") {

@@ -176,7 +176,8 @@ private:
     void load_relation(const std::vector<M*>& objects, R M::*) {
         if (objects.empty()) return;
         sqlite::transaction snapshot(session_.conn);
-        detail::include_node<M, detail::relation_index<M, R>()>{}.load(session_, objects, 1);
+        const detail::include_node node(detail::edge_loader_of<M, detail::relation_index<M, R>()>);
+        node.load(session_, detail::addresses_of(objects), 1);
         snapshot.commit();
     }
 

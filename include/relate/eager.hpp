@@ -9,7 +9,7 @@
 //       .select(&Post::id, &Post::title).with(&Post::tags))
 
 #include <relate/detail/edge.hpp>
-#include <relate/detail/include_tree.hpp>
+#include <relate/detail/batch_loader.hpp>
 #include <relate/expr.hpp>
 #include <relate/options.hpp>
 
@@ -87,7 +87,7 @@ std::size_t column_at(const T& object, const void* address) {
 template <class T>
 class include_source {
 public:
-    [[nodiscard]] virtual std::shared_ptr<include_base<T>> node() const = 0;
+    [[nodiscard]] virtual std::shared_ptr<const include_node> node() const = 0;
 
 protected:
     include_source() = default;
@@ -122,7 +122,7 @@ public:
     template <std::size_t N>
     consteval include_arg(const char (&path)[N])  // NOLINT: a literal path is an include
         RELATE_INCLUDE_PATH_PROBLEMS(RELATE_PATH_DIAGNOSE_IF)
-        : text_(path, N - 1), add_path_(&detail::include_list<T>::add_path) {
+        : text_(path, N - 1), add_path_(&detail::add_path_of<T>) {
         switch (detail::check_path<T>(text_, 1)) {
             case detail::path_problem::none: break;
             RELATE_INCLUDE_PATH_PROBLEMS(RELATE_PATH_CASE)
@@ -134,22 +134,22 @@ public:
 #pragma clang diagnostic pop
 #endif
 
-    include_arg(const runtime_path& path) : text_(path.text), add_path_(&detail::include_list<T>::add_path) {}  // NOLINT
+    include_arg(const runtime_path& path) : text_(path.text), add_path_(&detail::add_path_of<T>) {}  // NOLINT
 
     template <class R>
         requires detail::relation_field<R>
-    constexpr include_arg(R T::*) : make_(&detail::make_include_node<T, detail::relation_index<T, R>()>) {}  // NOLINT
+    constexpr include_arg(R T::*) : edge_(&detail::edge_loader_of<T, detail::relation_index<T, R>()>) {}  // NOLINT
 
     constexpr include_arg(const detail::include_source<T>& source) : source_(&source) {}  // NOLINT
 
     /// Adds this include to the list (no-op for an empty argument).
-    void apply(detail::include_list<T>& list, std::size_t depth, std::size_t limit) const {
-        if (make_ != nullptr) {
-            list.add(make_());
+    void apply(detail::include_list& list, std::size_t depth, std::size_t limit) const {
+        if (edge_ != nullptr) {
+            list.add(std::make_shared<const detail::include_node>(*edge_));
         } else if (source_ != nullptr) {
             list.add(source_->node());
         } else if (add_path_ != nullptr) {
-            (list.*add_path_)(text_, depth, limit);
+            add_path_(list, text_, depth, limit);
         }
     }
 
@@ -157,8 +157,8 @@ private:
     std::string_view text_;
     /// Set only by the path constructors, so that member pointers do not instantiate path
     /// resolution (and with it a loader for every edge reachable from T).
-    void (detail::include_list<T>::*add_path_)(std::string_view, std::size_t, std::size_t) = nullptr;
-    std::shared_ptr<detail::include_base<T>> (*make_)() = nullptr;
+    void (*add_path_)(detail::include_list&, std::string_view, std::size_t, std::size_t) = nullptr;
+    const detail::edge_loader* edge_ = nullptr;
     const detail::include_source<T>* source_ = nullptr;
 };
 #undef RELATE_INCLUDE_PATH_PROBLEMS
@@ -167,14 +167,13 @@ private:
 /// select, and nested with.
 template <class Parent, std::size_t I>
 class include_spec final : public detail::include_source<Parent> {
-    using node_type = detail::include_node<Parent, I>;
-    using Target = typename node_type::Target;
+    using Target = detail::target_of<Parent, I>;
 
 public:
-    include_spec() : node_(std::make_shared<node_type>()) {}
+    include_spec() : node_(std::make_shared<detail::include_node>(detail::edge_loader_of<Parent, I>)) {}
 
     include_spec& where(const predicate<Target>& condition) {
-        node_->where = node_->where ? (*node_->where && condition) : condition;
+        node_->where = node_->where ? (predicate<Target>(*node_->where) && condition).sql() : condition.sql();
         return *this;
     }
     template <class... Terms>
@@ -192,9 +191,9 @@ public:
     template <class... F>
     include_spec& select(F Target::*... fields) {
         const Target probe{};  // member pointers are compared by the address they select in it
-        detail::column_mask<Target> mask;
-        (mask.set(detail::column_at(probe, &(probe.*fields))), ...);
-        node_->select = mask;
+        std::vector<bool> columns(detail::model_layout<Target>::column_count, false);
+        ((columns[detail::column_at(probe, &(probe.*fields))] = true), ...);
+        node_->select = std::move(columns);
         return *this;
     }
     include_spec& with(include_arg<Target> a, include_arg<Target> b = {}, include_arg<Target> c = {},
@@ -204,10 +203,12 @@ public:
         return *this;
     }
 
-    [[nodiscard]] std::shared_ptr<detail::include_base<Parent>> node() const override { return node_->clone(); }
+    [[nodiscard]] std::shared_ptr<const detail::include_node> node() const override {
+        return std::make_shared<const detail::include_node>(*node_);
+    }
 
 private:
-    std::shared_ptr<node_type> node_;
+    std::shared_ptr<detail::include_node> node_;
 };
 
 /// Starts a constrained include: relate::include(&User::posts).where(...).limit(3).

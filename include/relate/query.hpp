@@ -77,7 +77,7 @@ public:
         std::vector<T*> parents;
         parents.reserve(rows.size());
         for (auto& row : rows) parents.push_back(&row);
-        includes_.load(*session_, parents, 1);
+        includes_.load(*session_, detail::addresses_of(parents), 1);
         for (auto* count : counts_) count(*session_, parents);
         snapshot.commit();
         return rows;
@@ -194,7 +194,7 @@ private:
     std::vector<detail::order_spec> order_;
     std::optional<std::int64_t> limit_;
     std::optional<std::int64_t> offset_;
-    detail::include_list<T> includes_;
+    detail::include_list includes_;
     std::vector<void (*)(detail::session&, const std::vector<T*>&)> counts_;
 };
 

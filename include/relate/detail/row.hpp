@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include <bitset>
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace relate::detail {
 
@@ -38,14 +40,6 @@ void read_row(const sqlite::statement& st, T& out, const column_mask<T>& mask, i
                   : void()),
          ...);
     }(std::make_index_sequence<L::column_count>{});
-}
-
-/// The result column of column `k` when the columns in `mask` are read from result column `first` on.
-template <class T>
-int result_column(const column_mask<T>& mask, std::size_t k, int first) {
-    int index = first;
-    for (std::size_t j = 0; j < k; ++j) index += mask[j] ? 1 : 0;
-    return index;
 }
 
 /// Binds column K of the model to parameter `index`.
@@ -80,16 +74,23 @@ inline std::string describe(const sqlite::value& v) {
     return std::visit(describer{}, v);
 }
 
-/// The columns in `mask`, qualified by `qualifier`: "users"."id", "users"."name", ...
-template <class T>
-std::string select_list(std::string_view qualifier, const column_mask<T>& mask = column_mask<T>{}.set()) {
+/// The columns `names[k]` for which columns[k] is set (every one when `columns` is empty),
+/// qualified by `qualifier`: "users"."id", "users"."name", ...
+inline std::string select_list(std::string_view qualifier, std::span<const std::string_view> names,
+                               const std::vector<bool>& columns = {}) {
     std::string out;
-    for (std::size_t k = 0; k < model_layout<T>::column_count; ++k) {
-        if (!mask[k]) continue;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        if (!columns.empty() && !columns[k]) continue;
         if (!out.empty()) out += ", ";
-        out += qualified_column(qualifier, model_layout<T>::column_names[k]);
+        out += qualified_column(qualifier, names[k]);
     }
     return out;
+}
+
+/// Every column of T, qualified by `qualifier`.
+template <class T>
+std::string select_list(std::string_view qualifier) {
+    return select_list(qualifier, model_layout<T>::column_names);
 }
 
 /// The statements that read and write one row by primary key, built once per model.
