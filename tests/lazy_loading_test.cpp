@@ -97,6 +97,36 @@ TEST_CASE("db.load on a vector loads every model in one batched statement", "[la
     }
 }
 
+TEST_CASE("db.load gives each of several models with one key its own rows, and a null key none", "[lazy]") {
+    relate::database db{":memory:"};
+    blog::seed_many(db, 8);
+
+    // User 6 twice (two posts, a profile), then user 3 (three posts, no profile).
+    std::vector<User> users{db.find_or_throw<User>(6), db.find_or_throw<User>(6), db.find_or_throw<User>(3)};
+    CHECK(blog::statements_of(db, [&] { db.load(users, &User::posts); }) == 1);
+    CHECK(blog::statements_of(db, [&] { db.load(users, &User::profile); }) == 1);
+    const std::size_t expected_posts[] = {2, 2, 3};
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        INFO("model " << i);
+        REQUIRE(users[i].posts.size() == expected_posts[i]);
+        for (const Post& p : users[i].posts) CHECK(p.userId == users[i].id);
+    }
+    CHECK(users[0].posts[0].id == users[1].posts[0].id);
+    REQUIRE(users[0].profile.get() != nullptr);
+    REQUIRE(users[1].profile.get() != nullptr);
+    CHECK(users[0].profile.get() != users[1].profile.get());  // each model owns its row
+    CHECK(users[1].profile->bio == std::optional<std::string>{"bio6"});
+    CHECK(users[2].profile.loaded());
+    CHECK(users[2].profile.get() == nullptr);
+
+    std::vector<Post> posts{db.insert(Post{.userId = std::nullopt, .title = "orphan"}), users[2].posts[0]};
+    CHECK(blog::statements_of(db, [&] { db.load(posts, &Post::user); }) == 1);
+    CHECK(posts[0].user.loaded());
+    CHECK(posts[0].user.get() == nullptr);
+    REQUIRE(posts[1].user.get() != nullptr);
+    CHECK(posts[1].user->id == 3);
+}
+
 TEST_CASE("db.load loads a belongs_to lazily", "[lazy]") {
     relate::database db{":memory:"};
     blog::seed_blog(db);
