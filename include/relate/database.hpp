@@ -45,9 +45,7 @@ public:
     /// must name existing rows (relate::validation_error).
     template <detail::valid_model T>
     T insert(T object) {
-        detail::committer c(session_);
-        c.write(object, true);
-        c.commit();
+        detail::commit_one(session_, &detail::stage_insert<T>, &object);
         return object;
     }
 
@@ -68,18 +66,15 @@ public:
     /// foreign keys must name existing rows (relate::validation_error).
     template <detail::valid_model T>
     void update(const T& object) {
-        detail::committer c(session_);
-        c.write(const_cast<T&>(object), false);  // an update without parent links never writes to it
-        c.commit();
+        // An update without parent links never writes to the object.
+        detail::commit_one(session_, &detail::stage_update<T>, const_cast<T*>(&object));
     }
 
     /// Deletes the row by primary key, applying the delete policies of its has_one / has_many
     /// relations (relate::restrict_error, cascade, set_null); relate::not_found when it is gone.
     template <detail::valid_model T>
     void remove(const T& object) {
-        detail::committer c(session_);
-        c.remove(object);
-        c.commit();
+        detail::commit_one(session_, &detail::stage_remove<T>, const_cast<T*>(&object));
     }
 
     /// What remove(object) would do, rows per table and action, without writing anything.

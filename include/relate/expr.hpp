@@ -54,21 +54,15 @@ public:
 
     [[nodiscard]] const detail::fragment& sql() const noexcept { return sql_; }
 
-    friend predicate operator&&(const predicate& a, const predicate& b) { return combine(a, " AND ", b); }
-    friend predicate operator||(const predicate& a, const predicate& b) { return combine(a, " OR ", b); }
-    friend predicate operator!(const predicate& a) {
-        detail::fragment f;
-        f.text("NOT (").append(a.sql_).text(")");
-        return predicate(std::move(f));
+    friend predicate operator&&(const predicate& a, const predicate& b) {
+        return predicate(detail::combined(a.sql_, " AND ", b.sql_));
     }
+    friend predicate operator||(const predicate& a, const predicate& b) {
+        return predicate(detail::combined(a.sql_, " OR ", b.sql_));
+    }
+    friend predicate operator!(const predicate& a) { return predicate(detail::negated(a.sql_)); }
 
 private:
-    static predicate combine(const predicate& a, const char* op, const predicate& b) {
-        detail::fragment f;
-        f.text("(").append(a.sql_).text(op).append(b.sql_).text(")");
-        return predicate(std::move(f));
-    }
-
     detail::fragment sql_;
 };
 
@@ -108,9 +102,7 @@ public:
     predicate<model_type> like(std::string_view pattern) const
         requires std::same_as<detail::storage_t<value_type>, std::string>
     {
-        detail::fragment f;
-        f.column(name).text(" LIKE ").value(std::string(pattern));
-        return predicate<model_type>(std::move(f));
+        return predicate<model_type>(detail::column_condition(name, " LIKE ", std::string(pattern)));
     }
 
     /// The column's value is one of values (an empty list matches nothing).
@@ -140,14 +132,10 @@ public:
 private:
     template <class U>
     static predicate<model_type> compare(const char* op, const U& v) {
-        detail::fragment f;
-        f.column(name).text(op).value(detail::to_value(static_cast<value_type>(v)));
-        return predicate<model_type>(std::move(f));
+        return predicate<model_type>(detail::column_condition(name, op, detail::to_value(static_cast<value_type>(v))));
     }
     static predicate<model_type> suffix(const char* text) {
-        detail::fragment f;
-        f.column(name).text(text);
-        return predicate<model_type>(std::move(f));
+        return predicate<model_type>(detail::column_condition(name, text));
     }
 };
 

@@ -1,10 +1,11 @@
 #pragma once
 // query<T>: where / order_by / limit / offset, then get, first, find, count, exists or remove.
+// What needs no row type (count, exists, the SQL text) is in detail::query_core.
 //
 //   auto rows = db.query<User>().where(col<&User::name>.like("A%")).order_by(col<&User::id>.desc())
 //                   .limit(20).get();
 
-#include <relate/detail/committer.hpp>
+#include <relate/detail/query_core.hpp>
 #include <relate/detail/relation_access.hpp>
 #include <relate/detail/row.hpp>
 #include <relate/detail/session.hpp>
@@ -22,15 +23,15 @@
 namespace relate {
 
 template <class T>
-class query {
+class query : public detail::query_core {
     using layout = detail::model_layout<T>;
 
 public:
-    explicit query(detail::session& s) : session_(&s) {}
+    explicit query(detail::session& s) : query_core(s, layout::table, layout::primary_key_name) {}
 
     /// Adds a condition; several where() calls are joined with AND.
     query& where(const predicate<T>& condition) {
-        where_ = where_ ? (*where_ && condition) : condition;
+        add_condition(condition.sql());
         return *this;
     }
 
@@ -95,71 +96,15 @@ public:
     /// The matching row with this primary key, if any.
     std::optional<T> find(const typename layout::key_type& key) {
         auto one = *this;
-        detail::fragment f;
-        f.column(layout::primary_key_name).text(" = ").value(detail::to_value(key));
-        one.where(predicate<T>(std::move(f)));
+        one.add_key_condition(detail::to_value(key));
         return one.first();
-    }
-
-    /// How many rows match (after limit and offset).
-    std::int64_t count() {
-        detail::sql_statement sql;
-        if (limit_ || offset_) {
-            detail::sql_statement inner = select_statement("1");
-            sql.sql = "SELECT COUNT(*) FROM (" + inner.sql + ")";
-            sql.args = std::move(inner.args);
-        } else {
-            sql = select_statement("COUNT(*)");
-        }
-        return scalar(sql);
-    }
-
-    /// Whether any row matches.
-    bool exists() {
-        detail::sql_statement inner = select_statement("1");
-        detail::sql_statement sql{"SELECT EXISTS (" + inner.sql + ")", std::move(inner.args)};
-        return scalar(sql) != 0;
     }
 
     /// Deletes every matching row with the delete policies of a single remove; returns how many
     /// rows of T it deleted. All or nothing: a restrict policy blocking one row removes none.
-    std::int64_t remove() {
-        const detail::table_info& table = detail::table_info_of<T>();
-        if (table.children.empty() && table.junctions.empty()) return remove_directly();
-        sqlite::transaction tx(session_->conn, sqlite::transaction_mode::immediate);
-        std::vector<sqlite::value> keys = matching_keys();
-        const auto removed = static_cast<std::int64_t>(keys.size());
-        detail::committer c(*session_);
-        c.remove_keys<T>(std::move(keys));
-        c.commit(&tx);
-        tx.commit();
-        return removed;
-    }
+    std::int64_t remove() { return remove_rows(detail::table_info_of<T>()); }
 
 private:
-    /// A model without has_one, has_many or belongs_to_many relations has no policy to apply:
-    /// one DELETE does it.
-    std::int64_t remove_directly() {
-        detail::sql_statement inner = select_statement(key_column());
-        detail::sql_statement sql{
-            fmt::format("DELETE FROM {} WHERE {} IN ({})", detail::sql_identifier(layout::table),
-                        detail::sql_identifier(layout::primary_key_name), inner.sql),
-            std::move(inner.args)};
-        auto st = session_->conn.prepare(sql.sql);
-        sql.bind(*st);
-        st->step();
-        return session_->conn.changes();
-    }
-
-    std::vector<sqlite::value> matching_keys() {
-        const detail::sql_statement sql = select_statement(key_column());
-        auto st = session_->conn.prepare(sql.sql);
-        sql.bind(*st);
-        std::vector<sqlite::value> keys;
-        while (st->step()) keys.push_back(st->column_value(0));
-        return keys;
-    }
-
     std::vector<T> read_rows() {
         detail::sql_statement sql = select_statement(detail::select_list<T>(layout::table));
         auto st = session_->conn.prepare(sql.sql);
@@ -174,27 +119,6 @@ private:
         return rows;
     }
 
-    static std::string key_column() {
-        return detail::qualified_column(layout::table, layout::primary_key_name);
-    }
-
-    detail::sql_statement select_statement(const std::string& what) const {
-        return detail::select_statement(what, layout::table, where_ ? &where_->sql() : nullptr, order_, limit_, offset_);
-    }
-
-    std::int64_t scalar(const detail::sql_statement& sql) {
-        auto st = session_->conn.prepare(sql.sql);
-        sql.bind(*st);
-        st->step();
-        return st->column_int64(0);
-    }
-
-    detail::session* session_;
-    std::optional<predicate<T>> where_;
-    std::vector<detail::order_spec> order_;
-    std::optional<std::int64_t> limit_;
-    std::optional<std::int64_t> offset_;
-    detail::include_list includes_;
     std::vector<void (*)(detail::session&, const std::vector<T*>&)> counts_;
 };
 

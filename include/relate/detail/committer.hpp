@@ -122,12 +122,11 @@ public:
 
     template <class M>
     void remove(const M& object) {
-        remove_keys<M>({to_value(primary_key_of(object))});
+        remove_keys(table_info_of<M>(), {to_value(primary_key_of(object))});
     }
-    /// Removes the rows with these keys, as a bulk remove does.
-    template <class M>
-    void remove_keys(std::vector<sqlite::value> keys) {
-        removals_.push_back({&table_info_of<M>(), std::move(keys)});
+    /// Removes the rows of `table` with these keys, as a bulk remove does.
+    void remove_keys(const table_info& table, std::vector<sqlite::value> keys) {
+        removals_.push_back({&table, std::move(keys)});
         run_removals_ = &run_removals;
     }
 
@@ -331,5 +330,30 @@ private:
     void (*run_removals_)(session&, const std::vector<row_removal>&) = nullptr;
     std::vector<std::function<void()>> after_commit_;
 };
+
+/// A write that database::insert, update and remove commit on its own: it stages itself into
+/// the committer that commit_one builds.
+using staged_write = void (*)(committer&, void* object);
+
+template <class M>
+void stage_insert(committer& c, void* object) {
+    c.write(*static_cast<M*>(object), true);
+}
+template <class M>
+void stage_update(committer& c, void* object) {
+    c.write(*static_cast<M*>(object), false);
+}
+template <class M>
+void stage_remove(committer& c, void* object) {
+    c.remove(*static_cast<const M*>(object));
+}
+
+/// Commits one write in a unit of its own. The committer is built, committed and destroyed here,
+/// in code shared by every model, not inlined into each model's insert, update and remove.
+inline void commit_one(session& s, staged_write stage, void* object) {
+    committer c(s);
+    stage(c, object);
+    c.commit();
+}
 
 }  // namespace relate::detail

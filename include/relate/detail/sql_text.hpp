@@ -90,6 +90,28 @@ struct fragment {
     [[nodiscard]] bool empty() const noexcept { return pieces.empty(); }
 };
 
+/// (a op b): how predicates combine, in code shared by every model.
+inline fragment combined(const fragment& a, const char* op, const fragment& b) {
+    fragment f;
+    f.text("(").append(a).text(op).append(b).text(")");
+    return f;
+}
+
+/// NOT (a).
+inline fragment negated(const fragment& a) {
+    fragment f;
+    f.text("NOT (").append(a).text(")");
+    return f;
+}
+
+/// `column op` and, unless `operand` is empty, a bound value: "name" = ?, "name" IS NULL.
+inline fragment column_condition(std::string_view column, const char* op, std::optional<sqlite::value> operand = {}) {
+    fragment f;
+    f.column(column).text(op);
+    if (operand) f.value(std::move(*operand));
+    return f;
+}
+
 /// An ORDER BY term without its model type, so the SQL is rendered by code shared by every model.
 struct order_spec {
     std::string_view column;
