@@ -272,30 +272,40 @@ std::optional<K> foreign_key_at(const void* object) {
     return key_value<K>(get_field<model_layout<T>::column_fields[Column]>(*static_cast<const T*>(object)));
 }
 
-/// Relation member I of each parent gets its group of rows: moved, or copied when rows are shared.
+/// The rows of one parent's group: moved, or copied when rows are shared. Compiled once per
+/// target model, whichever relations lead to it.
+template <class Target>
+std::vector<Target> take_rows(std::span<const std::size_t> group, std::vector<Target>& rows, bool shared) {
+    std::vector<Target> items;
+    items.reserve(group.size());
+    for (const std::size_t r : group) {
+        if (shared)
+            items.push_back(rows[r]);
+        else
+            items.push_back(std::move(rows[r]));
+    }
+    return items;
+}
+
+/// The one row of a group (has_one, belongs_to), or none.
+template <class Target>
+std::unique_ptr<Target> take_row(std::span<const std::size_t> group, std::vector<Target>& rows, bool shared) {
+    if (group.empty()) return nullptr;
+    Target& row = rows[group.front()];
+    return shared ? std::make_unique<Target>(row) : std::make_unique<Target>(std::move(row));
+}
+
+/// Relation member I of each parent gets its group of rows.
 template <class Parent, std::size_t I, class Target>
 void hand_over(std::span<void* const> parents, const parent_groups& groups, std::vector<Target>& rows) {
     constexpr bool many = edge<Parent, I>::kind == relation_kind::has_many ||
                           edge<Parent, I>::kind == relation_kind::belongs_to_many;
     for (std::size_t i = 0; i < parents.size(); ++i) {
         auto& relation = get_field<I>(*static_cast<Parent*>(parents[i]));
-        const std::span<const std::size_t> group = groups.of(i);
-        if constexpr (many) {
-            std::vector<Target> items;
-            items.reserve(group.size());
-            for (const std::size_t r : group) {
-                if (groups.shared)
-                    items.push_back(rows[r]);
-                else
-                    items.push_back(std::move(rows[r]));
-            }
-            relation_access::set(relation, std::move(items));
-        } else if (group.empty()) {
-            relation_access::set(relation, std::unique_ptr<Target>{});
-        } else {
-            Target& row = rows[group.front()];
-            relation_access::set(relation, groups.shared ? std::make_unique<Target>(row) : std::make_unique<Target>(std::move(row)));
-        }
+        if constexpr (many)
+            relation_access::set(relation, take_rows(groups.of(i), rows, groups.shared));
+        else
+            relation_access::set(relation, take_row(groups.of(i), rows, groups.shared));
     }
 }
 
