@@ -131,6 +131,7 @@ TEST_CASE("any failure rolls everything back and leaves the database byte for by
 
     User carl{.name = "Carl"};
     Post post{.title = "by Carl"};
+    Profile profile{.userId = 2, .bio = "was Bob's"};  // a key that is not null before the commit
     Tag tag{.name = "new"};
     User renamed = db.find_or_throw<User>(2);
     renamed.name = "Robert";
@@ -138,6 +139,7 @@ TEST_CASE("any failure rolls everything back and leaves the database byte for by
     relate::unit_of_work uow{db};
     uow.insert(carl);
     uow.insert(post, relate::parent(&Post::user, carl));
+    uow.insert(profile, relate::parent(&Profile::user, carl));
     uow.insert(tag);
     uow.related(post, &Post::tags).connect({1, 2});
     uow.update(renamed);
@@ -149,6 +151,8 @@ TEST_CASE("any failure rolls everything back and leaves the database byte for by
     CHECK(carl.id == 0);
     CHECK(post.id == 0);
     CHECK_FALSE(post.userId.has_value());
+    CHECK(profile.id == 0);
+    CHECK(profile.userId == 2);
     CHECK(tag.id == 0);
 }
 

@@ -64,7 +64,7 @@ public:
                 "relate::parent(&{}::{}, parent) in a unit of work",
                 edge::origin.owner, edge::member, detail::type_name<target>, detail::model_layout<target>::primary_key_name,
                 edge::origin.owner, edge::member));
-        detail::assign_parent_key<M, detail::foreign_key_field<M, index>, target>(*model_, &parent);
+        detail::assign_parent_key<M, detail::foreign_key_field<M, index>, target>(model_, &parent);
         detail::relation_access::set(model_->*member_, std::make_unique<target>(parent));
     }
 

@@ -133,6 +133,18 @@ sqlite::value to_value(const F& field) {
     }
 }
 
+/// The field value `v` holds, for a value to_value made from a field of type F (a saved
+/// foreign key put back after a failed commit).
+template <class F>
+F from_value(const sqlite::value& v) {
+    if constexpr (is_nullable<F>) {
+        if (std::holds_alternative<std::nullptr_t>(v)) return std::nullopt;
+        return from_value<column_value_t<F>>(v);
+    } else {
+        return column_type<F>::from_storage(std::get<storage_t<F>>(v));
+    }
+}
+
 template <class V>
 [[noreturn]] void throw_unreadable(const sqlite::statement& st, int index, column_context where, std::string_view why) {
     throw type_error(fmt::format("relate: cannot read {}.{} (value {}): {}", where.table, where.column,

@@ -114,7 +114,7 @@ public:
     /// Stages an insert (key written back on commit) or an update, maybe taking a foreign key
     /// from a parent object.
     template <class M>
-    void write(M& object, bool insert, const std::type_identity_t<std::optional<parent_link<M>>>& link = std::nullopt) {
+    void write(M& object, bool insert, const std::optional<parent_link>& link = std::nullopt) {
         if (insert && !inserts_.insert(&object))
             throw error(fmt::format("relate: this {} is already staged for insert in the unit of work", type_name<M>));
         batch_of<M>().add(object, insert, link);

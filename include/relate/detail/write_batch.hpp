@@ -23,13 +23,15 @@ namespace relate::detail {
 using object_set = std::unordered_set<const void*>;
 
 /// A foreign key a write takes from a parent object when the commit writes it (the parent may
-/// be inserted by the same unit, so its key is not known before).
-template <class M>
+/// be inserted by the same unit, so its key is not known before). Without the child's type, so
+/// the batches of every model share the code that keeps links.
 struct parent_link {
-    std::size_t foreign_key_field;  ///< the field of M that receives the parent's key
+    std::size_t foreign_key_field;  ///< the field of the child that receives the parent's key
     const void* parent;
-    void (*assign)(M& child, const void* parent);
+    void (*assign)(void* child, const void* parent);
     sqlite::value (*parent_key)(const void* parent);
+    sqlite::value (*field_value)(const void* child);  ///< the field's value, saved before the commit
+    void (*restore)(void* child, const sqlite::value& saved);  ///< puts the saved value back
 };
 
 template <class M>
@@ -48,17 +50,39 @@ template <class M, std::size_t I>
 inline constexpr std::size_t foreign_key_field = field_of_column<M>(edge<M, I>::foreign_key);
 
 template <class Child, std::size_t Field, class Parent>
-void assign_parent_key(Child& child, const void* parent) {
-    auto& field = get_field<Field>(child);
+void assign_parent_key(void* child, const void* parent) {
+    auto& field = get_field<Field>(*static_cast<Child*>(child));
     field = static_cast<column_value_t<std::remove_cvref_t<decltype(field)>>>(
         primary_key_of(*static_cast<const Parent*>(parent)));
 }
 
+template <class Child, std::size_t Field>
+sqlite::value field_value_at(const void* child) {
+    return to_value(get_field<Field>(*static_cast<const Child*>(child)));
+}
+
+template <class Child, std::size_t Field>
+void restore_field(void* child, const sqlite::value& saved) {
+    auto& field = get_field<Field>(*static_cast<Child*>(child));
+    field = from_value<std::remove_cvref_t<decltype(field)>>(saved);
+}
+
 /// Child's field `Field` takes the key of `parent` on commit.
 template <class Child, std::size_t Field, class Parent>
-parent_link<Child> link_to(const Parent& parent) {
-    return {Field, &parent, &assign_parent_key<Child, Field, Parent>, &key_value_of<Parent>};
+parent_link link_to(const Parent& parent) {
+    return {Field,
+            &parent,
+            &assign_parent_key<Child, Field, Parent>,
+            &key_value_of<Parent>,
+            &field_value_at<Child, Field>,
+            &restore_field<Child, Field>};
 }
+
+/// A link as a batch keeps it, with the field's value from before the commit.
+struct kept_link {
+    parent_link link;
+    std::optional<sqlite::value> saved;
+};
 
 /// The staged writes of one model, in staging order. Rows are addressed by their index.
 class write_batch {
@@ -105,16 +129,11 @@ class model_batch final : public write_batch {
         std::size_t link;  ///< its entry in links_, or no_link
         std::optional<typename layout::key_type> saved_key;
     };
-    /// Few rows take a key from a parent object: theirs are kept beside the rows.
-    struct linked {
-        parent_link<M> link;
-        std::optional<M> saved_columns;
-    };
 
 public:
     model_batch() : write_batch(table_info_of<M>()) {}
 
-    void add(M& object, bool insert, const std::optional<parent_link<M>>& link) {
+    void add(M& object, bool insert, const std::optional<parent_link>& link) {
         rows_.push_back({&object, insert, link ? links_.size() : no_link, {}});
         if (link) links_.push_back({*link, {}});
     }
@@ -124,20 +143,20 @@ public:
     [[nodiscard]] bool inserts(std::size_t i) const override { return rows_[i].insert; }
     [[nodiscard]] bool has_links() const noexcept override { return !links_.empty(); }
     [[nodiscard]] const void* parent(std::size_t i) const override {
-        const parent_link<M>* link = link_of(rows_[i]);
+        const parent_link* link = link_of(rows_[i]);
         return link == nullptr ? nullptr : link->parent;
     }
 
     void save_state() override {
         for (row& r : rows_) {
             if (r.insert) r.saved_key = primary_key_of(*r.object);
-            if (r.link != no_link) links_[r.link].saved_columns.emplace(columns_of(*r.object));
+            if (r.link != no_link) links_[r.link].saved = links_[r.link].link.field_value(r.object);
         }
     }
     void restore_state() override {
         for (row& r : rows_) {
             if (r.saved_key) primary_key_of(*r.object) = *r.saved_key;
-            if (r.link != no_link && links_[r.link].saved_columns) copy_columns(*links_[r.link].saved_columns, *r.object);
+            if (r.link != no_link && links_[r.link].saved) links_[r.link].link.restore(r.object, *links_[r.link].saved);
         }
     }
 
@@ -159,19 +178,19 @@ public:
 
     void write(session& s, std::size_t i, const object_set& unwritten) override {
         row& r = rows_[i];
-        if (const parent_link<M>* link = link_of(r)) {
+        if (const parent_link* link = link_of(r)) {
             if (unwritten.contains(link->parent))
                 throw validation_error(fmt::format(
                     "relate: {} takes its {} from a parent that is inserted after it: the relate::parent links of "
                     "this unit of work form a cycle",
                     type_name<M>, layout::field_names[link->foreign_key_field]));
-            link->assign(*r.object, link->parent);
+            link->assign(r.object, link->parent);
         }
         write_row(s, r);
     }
 
 private:
-    [[nodiscard]] const parent_link<M>* link_of(const row& r) const {
+    [[nodiscard]] const parent_link* link_of(const row& r) const {
         return r.link == no_link ? nullptr : &links_[r.link].link;
     }
 
@@ -187,7 +206,7 @@ private:
         using E = edge<M, I>;
         if constexpr (E::kind == relation_kind::belongs_to) {
             sqlite::value key = to_value(get_field<foreign_key_field<M, I>>(*r.object));
-            if (const parent_link<M>* link = link_of(r); link != nullptr && link->foreign_key_field == foreign_key_field<M, I>) {
+            if (const parent_link* link = link_of(r); link != nullptr && link->foreign_key_field == foreign_key_field<M, I>) {
                 if (pending_inserts.contains(link->parent)) return;  // its key exists once the parent is written
                 key = link->parent_key(link->parent);
             }
@@ -196,19 +215,8 @@ private:
         }
     }
 
-    static void copy_columns(const M& from, M& to) {
-        [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((get_field<layout::column_fields[K]>(to) = get_field<layout::column_fields[K]>(from)), ...);
-        }(std::make_index_sequence<layout::column_count>{});
-    }
-    static M columns_of(const M& object) {
-        M out{};
-        copy_columns(object, out);
-        return out;
-    }
-
     std::vector<row> rows_;
-    std::vector<linked> links_;
+    std::vector<kept_link> links_;  ///< few rows take a key from a parent object: theirs are kept here
 };
 
 }  // namespace relate::detail
