@@ -11,7 +11,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,6 +57,26 @@ fragment exists_related(const fragment* condition) {
     return f;
 }
 
+/// How many rows of `table` have each of `keys` in column `key`: one grouped statement per chunk
+/// of keys. Compiled once per key type, whichever relations are counted.
+template <class K>
+std::unordered_map<K, std::int64_t> count_by_key(session& s, std::string_view table, std::string_view key,
+                                                 const std::vector<K>& keys, column_context owner) {
+    keyed_query q;
+    q.match = qualified_column(table, key);
+    q.select = q.match + ", COUNT(*)";
+    q.from = sql_identifier(table);
+    q.own_table = table;
+    q.group_by = " GROUP BY " + q.match;
+    std::unordered_map<K, std::int64_t> counts;
+    run_keyed(s, q, keys, owner, [&](const sqlite::statement& st) {
+        K counted{};
+        read_field(st, 0, counted, column_context{table, key});
+        counts[counted] = st.column_int64(1);
+    });
+    return counts;
+}
+
 /// with_count: one grouped statement per relation, counts stored on each parent's relation.
 template <class Parent, std::size_t I>
 void load_count(session& s, const std::vector<Parent*>& parents) {
@@ -63,22 +85,11 @@ void load_count(session& s, const std::vector<Parent*>& parents) {
     using K = typename PL::key_type;
     static_assert(E::kind == relation_kind::has_many || E::kind == relation_kind::belongs_to_many,
                   "relate: with_count counts has_many and belongs_to_many relations");
-    const std::vector<K> keys = distinct_keys<K>(parents, primary_key_reader{});
-
-    keyed_query q;
-    const std::string_view table = E::kind == relation_kind::has_many ? model_layout<typename E::target>::table : E::junction;
-    const std::string_view key = E::kind == relation_kind::has_many ? E::foreign_key : E::junction_owner_key;
-    q.match = qualified_column(table, key);
-    q.select = q.match + ", COUNT(*)";
-    q.from = sql_identifier(table);
-    q.own_table = table;
-    q.group_by = " GROUP BY " + q.match;
-    std::unordered_map<K, std::int64_t> counts;
-    run_keyed(s, q, keys, column_context{PL::table, PL::primary_key_name}, [&](const sqlite::statement& st) {
-        K owner{};
-        read_field(st, 0, owner, column_context{table, key});
-        counts[owner] = st.column_int64(1);
-    });
+    constexpr bool has_many = E::kind == relation_kind::has_many;
+    const auto counts = count_by_key<K>(s, has_many ? model_layout<typename E::target>::table : E::junction,
+                                        has_many ? E::foreign_key : E::junction_owner_key,
+                                        distinct_keys<K>(parents, primary_key_reader{}),
+                                        column_context{PL::table, PL::primary_key_name});
     for (Parent* p : parents) {
         const auto found = counts.find(primary_key_of(*p));
         relation_access::set_count(get_field<I>(*p), found == counts.end() ? 0 : found->second);
