@@ -173,7 +173,7 @@ public:
     include_spec() : node_(std::make_shared<detail::include_node>(detail::edge_loader_of<Parent, I>)) {}
 
     include_spec& where(const predicate<Target>& condition) {
-        node_->where = node_->where ? detail::combined(*node_->where, " AND ", condition.sql()) : condition.sql();
+        detail::and_where(node_->where, condition.sql());
         return *this;
     }
     template <class... Terms>

@@ -47,7 +47,7 @@ protected:
     query_core(session& s, std::string_view table, std::string_view primary_key)
         : session_(&s), table_(table), primary_key_(primary_key) {}
 
-    void add_condition(const fragment& condition) { where_ = where_ ? combined(*where_, " AND ", condition) : condition; }
+    void add_condition(const fragment& condition) { and_where(where_, condition); }
 
     /// `primary key = key`.
     void add_key_condition(sqlite::value key) { add_condition(column_condition(primary_key_, " = ", std::move(key))); }

@@ -97,6 +97,12 @@ inline fragment combined(const fragment& a, const char* op, const fragment& b) {
     return f;
 }
 
+/// Joins `condition` to `where` with AND; the first condition becomes `where`. How query::where
+/// and include(...).where add up.
+inline void and_where(std::optional<fragment>& where, const fragment& condition) {
+    where = where ? combined(*where, " AND ", condition) : condition;
+}
+
 /// NOT (a).
 inline fragment negated(const fragment& a) {
     fragment f;
