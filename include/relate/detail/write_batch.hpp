@@ -78,10 +78,11 @@ parent_link link_to(const Parent& parent) {
             &restore_field<Child, Field>};
 }
 
-/// A link as a batch keeps it, with the field's value from before the commit.
+/// A link as a batch keeps it, with the field's value from before the commit (save_state runs
+/// before anything that restore_state undoes).
 struct kept_link {
     parent_link link;
-    std::optional<sqlite::value> saved;
+    sqlite::value saved;
 };
 
 /// The staged writes of one model, in staging order. Rows are addressed by their index.
@@ -156,7 +157,7 @@ public:
     void restore_state() override {
         for (row& r : rows_) {
             if (r.saved_key) primary_key_of(*r.object) = *r.saved_key;
-            if (r.link != no_link && links_[r.link].saved) links_[r.link].link.restore(r.object, *links_[r.link].saved);
+            if (r.link != no_link) links_[r.link].link.restore(r.object, links_[r.link].saved);
         }
     }
 
