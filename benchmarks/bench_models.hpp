@@ -1,8 +1,9 @@
 #pragma once
 // The models of DESIGN.md ("Models"), as the benchmarks and their checksum test use them; the
 // profile cascades too (DESIGN.md: restrict), so W6 removes a user with everything below it.
+// Declaring models needs only <relate/relation.hpp>; the files that query include relate.hpp.
 
-#include <relate/relate.hpp>
+#include <relate/relation.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 # Times the compilation of each source at -O2 (compile_time.cpp, every feature; typical_tu.cpp,
-# one handler) and reports CPU time and peak memory, read from GNU time (/usr/bin/time -v, Debian
+# one handler; models_only_tu.cpp, the models without the database) and reports CPU time and peak memory, read from GNU time (/usr/bin/time -v, Debian
 # package "time"). With YARDSTICK (Catch2 v2's main, the brief's measure of this machine: about
 # 17 s here), each run of the sources is followed by one of the yardstick, and the ratio of the
 # medians is printed too: this VM's compile times drift by a third within a day, the ratio of
