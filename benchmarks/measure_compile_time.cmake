@@ -1,6 +1,6 @@
 # Times the compilation of each source at -O2 (compile_time.cpp, every feature; typical_tu.cpp,
-# one handler; models_only_tu.cpp, the models without the database) and reports CPU time and peak memory, read from GNU time (/usr/bin/time -v, Debian
-# package "time"). With YARDSTICK (Catch2 v2's main, the brief's measure of this machine: about
+# one handler; models_only_tu.cpp, the models without the database) and reports CPU time and peak
+# memory, read from GNU time (/usr/bin/time -v, Debian package "time"). With YARDSTICK (Catch2 v2's main, the brief's measure of this machine: about
 # 17 s here), each run of the sources is followed by one of the yardstick, and the ratio of the
 # medians is printed too: this VM's compile times drift by a third within a day, the ratio of
 # files compiled in the same minutes much less.
@@ -54,9 +54,10 @@ function(compile_once source times peaks)
   set(${peaks} ${${peaks}} ${peak_mb} PARENT_SCOPE)
 endfunction()
 
-function(seconds centiseconds out)
-  math(EXPR whole "${centiseconds} / 100")
-  math(EXPR hundredths "${centiseconds} % 100")
+# 1735 hundredths (of a second, or of a ratio) -> "17.35".
+function(two_decimals hundredths_total out)
+  math(EXPR whole "${hundredths_total} / 100")
+  math(EXPR hundredths "${hundredths_total} % 100")
   if(hundredths LESS 10)
     set(hundredths "0${hundredths}")
   endif()
@@ -78,12 +79,12 @@ endfunction()
 function(summary times peaks text out)
   set(listed "")
   foreach(t IN LISTS times)
-    seconds(${t} s)
+    two_decimals(${t} s)
     list(APPEND listed "${s}")
   endforeach()
   list(JOIN listed ", " listed)
   median("${times}" middle)
-  seconds(${middle} middle_s)
+  two_decimals(${middle} middle_s)
   list(SORT peaks COMPARE NATURAL ORDER DESCENDING)
   list(GET peaks 0 peak)
   set(${text} "CPU ${listed} s (median ${middle_s} s), peak ${peak} MB" PARENT_SCOPE)
@@ -115,7 +116,7 @@ foreach(source IN LISTS sources)
   set(line "${source_name}, ${compiler_name} -O2, ${RUNS} runs: ${text}")
   if(DEFINED YARDSTICK)
     math(EXPR ratio "(${median_cs} * 100 + ${yardstick_median} / 2) / ${yardstick_median}")
-    seconds(${ratio} ratio)
+    two_decimals(${ratio} ratio)
     string(APPEND line "; against Catch2's main: ${ratio}")
   endif()
   message("${line}")
