@@ -1,7 +1,8 @@
 #pragma once
-// The models of DESIGN.md ("Models"), as the benchmarks and their checksum test use them; the
-// profile cascades too (DESIGN.md: restrict), so W6 removes a user with everything below it.
-// Declaring models needs only <relate/relation.hpp>; the files that query include relate.hpp.
+// The relate twin's models: the tables of schema.hpp as a relate user declares them
+// (docs/models.md). The user's profile and posts cascade, so W6 removes a user with everything
+// below it. Declaring models needs only <relate/relation.hpp>; the files that query include
+// <relate/relate.hpp>.
 
 #include <relate/relation.hpp>
 
@@ -9,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace bench {
+namespace bench::models {
 
 struct Profile;
 struct Post;
@@ -32,16 +33,16 @@ struct Profile {
 
 struct Post {
     std::int64_t id = 0;
-    std::optional<std::int64_t> userId;
+    std::int64_t userId = 0;
     std::string title;
+    std::string body;
     relate::belongs_to<User> user;
-    relate::belongs_to_many<Tag> tags;
+    relate::belongs_to_many<Tag> tags;  // junction post_tags (postId, tagId)
 };
 
 struct Tag {
     std::int64_t id = 0;
     std::string name;
-    relate::belongs_to_many<Post> posts;
 };
 
-}  // namespace bench
+}  // namespace bench::models
