@@ -41,6 +41,10 @@ struct options {
     int cpu = bench::first_allowed_cpu();
 };
 
+constexpr const char* usage =
+    "usage: relate_bench_compile_time --compiler=PATH --catch2-main=FILE --relate-workloads=FILE "
+    "--include-only=FILE [--models-only=FILE] [--rounds=N] [--cpu=N] [-- FLAGS...]";
+
 options parse(int argc, char** argv) {
     options o;
     int i = 1;
@@ -66,13 +70,10 @@ options parse(int argc, char** argv) {
         else if (name == "--cpu")
             o.cpu = std::stoi(value);
         else
-            throw std::invalid_argument("unknown argument " + std::string(arg));
+            throw std::invalid_argument("unknown argument " + std::string(arg) + "; " + usage);
     }
     o.flags.assign(argv + i, argv + argc);
-    if (o.compiler.empty() || o.catch2_main.empty() || o.sources.empty())
-        throw std::invalid_argument(
-            "usage: relate_bench_compile_time --compiler=PATH --catch2-main=FILE --relate-workloads=FILE "
-            "--include-only=FILE [--models-only=FILE] [--rounds=N] [--cpu=N] [-- FLAGS...]");
+    if (o.compiler.empty() || o.catch2_main.empty() || o.sources.empty()) throw std::invalid_argument(usage);
     if (o.rounds < 1) throw std::invalid_argument("--rounds must be positive");
     return o;
 }

@@ -86,6 +86,10 @@ std::vector<workload> parse_workloads(std::string_view list) {
     return out;
 }
 
+constexpr const char* usage =
+    "usage: relate_bench_run --hand=PATH --relate=PATH [--rounds=N] [--users=N] [--cpu=N] "
+    "[--workloads=W1,W2,...] [--memory=W1,...|all|none] [--dir=DIR]";
+
 options parse(int argc, char** argv) {
     options o;
     o.workloads = parse_workloads("all");
@@ -110,12 +114,9 @@ options parse(int argc, char** argv) {
         else if (name == "--dir")
             o.dir = value;
         else
-            throw std::invalid_argument("unknown argument " + std::string(arg));
+            throw std::invalid_argument("unknown argument " + std::string(arg) + "; " + usage);
     }
-    if (o.hand.empty() || o.relate.empty())
-        throw std::invalid_argument(
-            "usage: relate_bench_run --hand=PATH --relate=PATH [--rounds=N] [--users=N] [--cpu=N] "
-            "[--workloads=W1,W2,...] [--memory=W1,...|all|none] [--dir=DIR]");
+    if (o.hand.empty() || o.relate.empty()) throw std::invalid_argument(usage);
     if (o.rounds < 1 || o.size.users < 1) throw std::invalid_argument("--rounds and --users must be positive");
     o.in_memory.insert(memory.begin(), memory.end());
     return o;
