@@ -20,11 +20,14 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <deque>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace relate {
@@ -55,10 +58,54 @@ struct index_spec {
     bool unique = false;
 };
 
+/// A foreign key over one column or several: t.foreign({"a", "b"}).references("parent", {"x", "y"}).
 struct foreign_key_spec {
-    std::string column;
-    foreign_reference reference;
+    std::vector<std::string> columns;
+    std::string table;  ///< the parent; empty until references()
+    std::vector<std::string> parent_columns;
+    delete_policy on_delete = delete_policy::restrict;
 };
+
+// What a blueprint records: one operation per call, kept in the order the migration wrote them,
+// since each one sees the table as the ones before it left it.
+struct add_column_op {
+    std::size_t column;  ///< in blueprint::columns(); added, or redefined when it says change()
+};
+struct drop_column_op {
+    std::string name;
+};
+struct rename_column_op {
+    std::string from;
+    std::string to;
+};
+struct add_index_op {
+    index_spec index;
+};
+struct drop_index_op {
+    std::string name;
+};
+struct rename_index_op {
+    std::string from;
+    std::string to;
+};
+struct add_foreign_op {
+    std::size_t key;  ///< in blueprint::foreign_keys()
+};
+struct drop_foreign_op {
+    std::vector<std::string> columns;
+};
+struct set_primary_op {
+    std::vector<std::string> columns;
+};
+struct drop_primary_op {};
+
+using table_operation = std::variant<add_column_op, drop_column_op, rename_column_op, add_index_op, drop_index_op,
+                                     rename_index_op, add_foreign_op, drop_foreign_op, set_primary_op, drop_primary_op>;
+
+inline std::vector<std::string> checked_names(std::vector<std::string> names, std::string_view what) {
+    for (const auto& name : names) validate_identifier(name, what);
+    return names;
+}
 
 }  // namespace detail
 
@@ -81,7 +128,7 @@ public:
     template <class V>
         requires column_value<V>
     column_blueprint& default_value(const V& value) {
-        spec_.default_sql = detail::sql_literal(detail::to_value(value));
+        spec_.default_sql = detail::sql_literal(detail::to_value(value, {table_, spec_.name}));
         return *this;
     }
     column_blueprint& default_value(std::string_view text) { return default_value(std::string(text)); }
@@ -125,25 +172,32 @@ private:
     detail::column_spec spec_;
 };
 
-/// A foreign key added to an existing column: t.foreign("userId").references("users").
+/// A foreign key on columns of the table: t.foreign("userId").references("users"), or over several
+/// columns, t.foreign({"a", "b"}).references("parent", {"x", "y"}).
 class foreign_key_blueprint {
 public:
-    explicit foreign_key_blueprint(std::string_view column) {
-        detail::validate_identifier(column, "column");
-        spec_.column = std::string(column);
-        spec_.reference.column = "id";
+    foreign_key_blueprint(std::string_view table, std::vector<std::string> columns) {
+        if (columns.empty()) throw schema_error(fmt::format("relate: foreign(...) on {} needs a column", table));
+        spec_.columns = detail::checked_names(std::move(columns), "column");
     }
 
+    /// The parent's column (its id unless told otherwise), for a key over one column.
     foreign_key_blueprint& references(std::string_view table, std::string_view column = "id") {
+        return references(table, std::vector<std::string>{std::string(column)});
+    }
+    /// The parent's columns, one for each column of the key, in the same order.
+    foreign_key_blueprint& references(std::string_view table, std::initializer_list<std::string> columns) {
+        return references(table, std::vector<std::string>(columns));
+    }
+    foreign_key_blueprint& references(std::string_view table, std::vector<std::string> columns) {
         detail::validate_identifier(table, "table");
-        detail::validate_identifier(column, "column");
-        spec_.reference.table = std::string(table);
-        spec_.reference.column = std::string(column);
+        spec_.table = std::string(table);
+        spec_.parent_columns = detail::checked_names(std::move(columns), "column");
         return *this;
     }
 
     foreign_key_blueprint& on_delete(delete_policy policy) {
-        spec_.reference.on_delete = policy;
+        spec_.on_delete = policy;
         return *this;
     }
 
@@ -154,8 +208,8 @@ private:
 };
 
 /// What a migration says about one table. In schema::create every call adds to the new table;
-/// in schema::table columns are added (or changed with change()), and columns, indexes and
-/// foreign keys can be dropped or renamed.
+/// in schema::table the calls change the table in the order they are written: columns are added
+/// (or changed with change()), and columns, indexes, keys and foreign keys dropped or renamed.
 class blueprint {
 public:
     explicit blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
@@ -180,41 +234,60 @@ public:
         timestamp("updatedAt").nullable();
     }
 
-    /// A primary key over several columns (a junction table's pair). schema::create only.
+    /// A primary key over these columns (a junction table's pair). In schema::table it replaces
+    /// none: drop_primary() first when the table has one. Rebuilds the table.
     void primary(std::vector<std::string> columns) {
         validate_columns(columns);
-        primary_key_ = std::move(columns);
+        operations_.emplace_back(detail::set_primary_op{std::move(columns)});
     }
-    /// An index named <table>_<columns>_index.
-    void index(std::vector<std::string> columns) { add_index(std::move(columns), false); }
-    /// A unique index named <table>_<columns>_unique.
-    void unique(std::vector<std::string> columns) { add_index(std::move(columns), true); }
+    /// Drops the primary key, keeping its columns. schema::table only; rebuilds the table.
+    void drop_primary() { operations_.emplace_back(detail::drop_primary_op{}); }
 
-    /// A foreign key on an existing column. schema::table only; rebuilds the table.
-    foreign_key_blueprint& foreign(std::string_view column) { return foreign_keys_.emplace_back(column); }
-    /// Drops the foreign key on `column`. schema::table only; rebuilds the table.
-    void drop_foreign(std::string_view column) { dropped_foreign_keys_.push_back(checked(column, "column")); }
+    /// An index, named <table>_<columns>_index unless `name` is given.
+    void index(std::vector<std::string> columns, std::string_view name = {}) {
+        add_index(std::move(columns), name, false);
+    }
+    /// A unique index, named <table>_<columns>_unique unless `name` is given.
+    void unique(std::vector<std::string> columns, std::string_view name = {}) {
+        add_index(std::move(columns), name, true);
+    }
+    /// Renames an index of the table (dropped and made again from its own SQL). schema::table only.
+    void rename_index(std::string_view from, std::string_view to) {
+        operations_.emplace_back(detail::rename_index_op{checked(from, "index"), checked(to, "index")});
+    }
+    void drop_index(std::string_view name) { operations_.emplace_back(detail::drop_index_op{checked(name, "index")}); }
+
+    /// A foreign key on a column of the table; in schema::table, on an existing one (rebuilds the
+    /// table). Over several columns: foreign({"a", "b"}).references("parent", {"x", "y"}).
+    foreign_key_blueprint& foreign(std::string_view column) { return foreign(std::vector{std::string(column)}); }
+    foreign_key_blueprint& foreign(std::initializer_list<std::string> columns) {
+        return foreign(std::vector<std::string>(columns));
+    }
+    foreign_key_blueprint& foreign(std::vector<std::string> columns) {
+        foreign_key_blueprint& key = foreign_keys_.emplace_back(table_, std::move(columns));
+        operations_.emplace_back(detail::add_foreign_op{foreign_keys_.size() - 1});
+        return key;
+    }
+    /// Drops the foreign key on these columns. schema::table only; rebuilds the table.
+    void drop_foreign(std::string_view column) { drop_foreign(std::vector{std::string(column)}); }
+    void drop_foreign(std::initializer_list<std::string> columns) { drop_foreign(std::vector<std::string>(columns)); }
+    void drop_foreign(std::vector<std::string> columns) {
+        validate_columns(columns);
+        operations_.emplace_back(detail::drop_foreign_op{std::move(columns)});
+    }
+
     /// Drops a column, with the indexes, unique constraints and foreign keys that use it.
     /// schema::table only; rebuilds the table.
-    void drop_column(std::string_view name) { dropped_columns_.push_back(checked(name, "column")); }
+    void drop_column(std::string_view name) { operations_.emplace_back(detail::drop_column_op{checked(name, "column")}); }
     void rename_column(std::string_view from, std::string_view to) {
-        renamed_columns_.emplace_back(checked(from, "column"), checked(to, "column"));
+        operations_.emplace_back(detail::rename_column_op{checked(from, "column"), checked(to, "column")});
     }
-    void drop_index(std::string_view name) { dropped_indexes_.push_back(checked(name, "index")); }
 
     [[nodiscard]] const std::string& table() const noexcept { return table_; }
+    /// Every call, in the order it was made.
+    [[nodiscard]] const std::vector<detail::table_operation>& operations() const noexcept { return operations_; }
     [[nodiscard]] const std::deque<column_blueprint>& columns() const noexcept { return columns_; }
-    [[nodiscard]] const std::vector<std::string>& primary_key() const noexcept { return primary_key_; }
-    [[nodiscard]] const std::vector<detail::index_spec>& indexes() const noexcept { return indexes_; }
     [[nodiscard]] const std::deque<foreign_key_blueprint>& foreign_keys() const noexcept { return foreign_keys_; }
-    [[nodiscard]] const std::vector<std::string>& dropped_foreign_keys() const noexcept {
-        return dropped_foreign_keys_;
-    }
-    [[nodiscard]] const std::vector<std::string>& dropped_columns() const noexcept { return dropped_columns_; }
-    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& renamed_columns() const noexcept {
-        return renamed_columns_;
-    }
-    [[nodiscard]] const std::vector<std::string>& dropped_indexes() const noexcept { return dropped_indexes_; }
 
 private:
     static std::string checked(std::string_view name, std::string_view what) {
@@ -229,25 +302,24 @@ private:
 
     column_blueprint& add(std::string_view name, std::string_view type) {
         // A deque: references returned earlier stay valid as columns are added.
-        return columns_.emplace_back(table_, name, type);
+        column_blueprint& column = columns_.emplace_back(table_, name, type);
+        operations_.emplace_back(detail::add_column_op{columns_.size() - 1});
+        return column;
     }
 
-    void add_index(std::vector<std::string> columns, bool unique) {
+    void add_index(std::vector<std::string> columns, std::string_view name, bool unique) {
         validate_columns(columns);
-        std::string name = fmt::format("{}_{}_{}", table_, fmt::join(columns, "_"), unique ? "unique" : "index");
-        detail::validate_identifier(name, "index");
-        indexes_.push_back({std::move(name), std::move(columns), unique});
+        std::string index_name =
+            name.empty() ? fmt::format("{}_{}_{}", table_, fmt::join(columns, "_"), unique ? "unique" : "index")
+                         : std::string(name);
+        detail::validate_identifier(index_name, "index");
+        operations_.emplace_back(detail::add_index_op{{std::move(index_name), std::move(columns), unique}});
     }
 
     std::string table_;
+    std::vector<detail::table_operation> operations_;
     std::deque<column_blueprint> columns_;
-    std::vector<std::string> primary_key_;
-    std::vector<detail::index_spec> indexes_;
     std::deque<foreign_key_blueprint> foreign_keys_;
-    std::vector<std::string> dropped_foreign_keys_;
-    std::vector<std::string> dropped_columns_;
-    std::vector<std::pair<std::string, std::string>> renamed_columns_;
-    std::vector<std::string> dropped_indexes_;
 };
 
 }  // namespace relate

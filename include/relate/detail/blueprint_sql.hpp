@@ -1,18 +1,22 @@
 #pragma once
-// A blueprint's columns and indexes as SQL, in the form relate's own DDL uses (schema.hpp), so a
-// table a migration creates matches the one create_tables would.
+// A blueprint's columns, indexes and foreign keys as SQL, in the form relate's own DDL uses
+// (schema.hpp), so a table a migration creates matches the one create_tables would; and the
+// checks a foreign key passes before any SQL is written for it.
 
 #include <relate/blueprint.hpp>
 #include <relate/detail/identifier.hpp>
+#include <relate/detail/live_schema.hpp>
 #include <relate/detail/sql_text.hpp>
 #include <relate/error.hpp>
 #include <relate/schema.hpp>
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relate::detail {
 
@@ -22,12 +26,52 @@ inline std::string reference_sql(const foreign_reference& reference) {
 }
 
 /// set_null on a NOT NULL column would fail on the first delete of a parent: refused up front.
-inline void check_reference(std::string_view table, std::string_view column, bool nullable,
-                            const foreign_reference& reference) {
-    if (reference.on_delete == delete_policy::set_null && !nullable)
+inline void check_on_delete(std::string_view table, std::string_view column, bool nullable, delete_policy policy) {
+    if (policy == delete_policy::set_null && !nullable)
         throw schema_error(fmt::format("relate: {}.{} cannot use on_delete(relate::set_null): the column is not "
                                        "nullable()",
                                        table, column));
+}
+
+inline void check_reference(std::string_view table, std::string_view column, bool nullable,
+                            const foreign_reference& reference) {
+    check_on_delete(table, column, nullable, reference.on_delete);
+}
+
+/// foreign("userId") or foreign({"a", "b"}), as the migration wrote it.
+inline std::string foreign_call(const std::vector<std::string>& columns) {
+    if (columns.size() == 1) return fmt::format("foreign(\"{}\")", columns.front());
+    return fmt::format("foreign({{\"{}\"}})", fmt::join(columns, "\", \""));
+}
+
+/// A foreign key of t.foreign(...) checked against the table: references() given, one parent
+/// column for each column, and each column there (`nullable_of` says whether it allows NULL, or
+/// nullopt when the table has no such column).
+inline void check_foreign_key(std::string_view table, const foreign_key_spec& key,
+                              const std::function<std::optional<bool>(const std::string&)>& nullable_of) {
+    if (key.table.empty())
+        throw schema_error(fmt::format("relate: {} on {} needs references(...)", foreign_call(key.columns), table));
+    if (key.parent_columns.size() != key.columns.size())
+        throw schema_error(fmt::format("relate: {} on {} names {} column{} but references {} ({}) names {}",
+                                       foreign_call(key.columns), table, key.columns.size(),
+                                       key.columns.size() == 1 ? "" : "s", key.table,
+                                       fmt::join(key.parent_columns, ", "), key.parent_columns.size()));
+    for (const auto& column : key.columns) {
+        const std::optional<bool> nullable = nullable_of(column);
+        if (!nullable)
+            throw schema_error(fmt::format("relate: cannot add a foreign key to {}.{}: there is no such column", table,
+                                           column));
+        check_on_delete(table, column, *nullable, key.on_delete);
+    }
+}
+
+/// The foreign key as the live schema describes one, which is how a rebuild writes it.
+inline live_foreign_key foreign_key_of(const foreign_key_spec& key) {
+    return {key.columns, key.table, {key.parent_columns.begin(), key.parent_columns.end()}, "NO ACTION",
+            std::string(on_delete_sql(key.on_delete))};
+}
+inline live_foreign_key foreign_key_of(const std::string& column, const foreign_reference& to) {
+    return foreign_key_of(foreign_key_spec{{column}, to.table, {to.column}, to.on_delete});
 }
 
 /// "userId" INTEGER NOT NULL DEFAULT 0 REFERENCES "users" ("id") ON DELETE CASCADE
@@ -53,14 +97,13 @@ inline std::string index_sql(std::string_view table, const index_spec& index, bo
 }
 
 /// The index a column asks for: <table>_<column>_unique for unique(), else <table>_<column>_index
-/// for a foreign key (as create_tables makes for its foreign keys).
-inline std::optional<std::string> column_index_sql(std::string_view table, const column_spec& column) {
+/// for a foreign key (as create_tables makes for its foreign keys). Made with IF NOT EXISTS: a
+/// changed column keeps the index it already had.
+inline std::optional<index_spec> column_index(std::string_view table, const column_spec& column) {
     if (!column.unique && !column.reference) return std::nullopt;
-    const index_spec index{fmt::format("{}_{}_{}", table, column.name, column.unique ? "unique" : "index"),
-                           {column.name},
-                           column.unique};
-    // IF NOT EXISTS: a changed column keeps the index it already had.
-    return index_sql(table, index, true);
+    return index_spec{fmt::format("{}_{}_{}", table, column.name, column.unique ? "unique" : "index"),
+                      {column.name},
+                      column.unique};
 }
 
 }  // namespace relate::detail

@@ -24,10 +24,25 @@ constexpr bool same_identifier(std::string_view a, std::string_view b) noexcept 
     return true;
 }
 
+/// A name as an error message shows it: control characters (a NUL above all, which would end
+/// what() early) written as \x00 ... \x1f and \x7f.
+inline std::string printable(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f)
+            out += fmt::format("\\x{:02x}", byte);
+        else
+            out += c;
+    }
+    return out;
+}
+
 /// Throws relate::schema_error unless `name` is [A-Za-z_][A-Za-z0-9_]*, at most
 /// max_identifier_length long, and not SQLite's (sqlite_...). `what` is "table", "column", ...
 inline void validate_identifier(std::string_view name, std::string_view what) {
-    const auto shown = [&] { return name.size() > 40 ? std::string(name.substr(0, 40)) + "..." : std::string(name); };
+    const auto shown = [&] { return name.size() > 40 ? printable(name.substr(0, 40)) + "..." : printable(name); };
     if (name.size() > max_identifier_length)
         throw schema_error(fmt::format("relate: {} name '{}' is {} characters long, over the limit of {}", what,
                                        shown(), name.size(), max_identifier_length));

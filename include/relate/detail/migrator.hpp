@@ -4,6 +4,7 @@
 // and recreates tables that rows point at) and are all checked before it commits; a migration
 // that fails leaves the database as it was and the error names it.
 
+#include <relate/detail/identifier.hpp>
 #include <relate/detail/live_schema.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql_text.hpp>
@@ -52,7 +53,8 @@ private:
     bool was_on_ = false;
 };
 
-/// "posts row 3 has userId = 7 but users has no such row", for a row foreign_key_check reports.
+/// "posts row 3 has userId = 7 but users has no such row" (or "has a = 1, b = 2" for a key over
+/// two columns), for a row foreign_key_check reports.
 inline std::string describe_dangling_row(sqlite::connection& conn, const std::string& table,
                                          std::optional<std::int64_t> rowid, const std::string& parent,
                                          std::int64_t key_id) {
@@ -63,16 +65,21 @@ inline std::string describe_dangling_row(sqlite::connection& conn, const std::st
         q->bind_int64(2, key_id);
         while (q->step()) columns.emplace_back(q->column_text(0));
     }
-    std::string where = fmt::format("{}", fmt::join(columns, ", "));
-    if (rowid && columns.size() == 1) {
-        schema_query q(conn, fmt::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(columns[0]),
-                                         sql_identifier(table)));
-        q->bind_int64(1, *rowid);
-        if (q->step()) where += fmt::format(" = {}", q->column_text(0));
+    std::vector<std::string> values;
+    for (const auto& column : columns) {
+        std::string shown = printable(column);
+        if (rowid) {
+            schema_query q(conn, fmt::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(column),
+                                             sql_identifier(table)));
+            q->bind_int64(1, *rowid);
+            if (q->step()) shown += fmt::format(" = {}", printable(q->column_text(0)));
+        }
+        values.push_back(std::move(shown));
     }
-    return fmt::format("{} {} has {} but {}", table, rowid ? fmt::format("row {}", *rowid) : std::string("a row"), where,
-                       table_exists(conn, parent) ? fmt::format("{} has no such row", parent)
-                                                  : fmt::format("table {} does not exist", parent));
+    return fmt::format("{} {} has {} but {}", printable(table),
+                       rowid ? fmt::format("row {}", *rowid) : std::string("a row"), fmt::join(values, ", "),
+                       table_exists(conn, parent) ? fmt::format("{} has no such row", printable(parent))
+                                                  : fmt::format("table {} does not exist", printable(parent)));
 }
 
 /// Step 10 of the rebuild, for the whole migration: relate::schema_error naming the rows whose
@@ -110,14 +117,25 @@ public:
         foreign_keys_suspended suspended(conn);  // step 1
         try {
             sqlite::transaction tx(conn, sqlite::transaction_mode::immediate);  // step 2
-            schema s(conn);
-            step(s);
-            check_foreign_keys(conn);  // step 10
+            apply(conn, step);
             record();
             tx.commit();  // step 11; step 12 when `suspended` ends
         } catch (const std::exception& e) {
-            std::throw_with_nested(schema_error(fmt::format("relate: {}: {}", failure, without_prefix(e.what()))));
+            rethrow_as(failure, e);
         }
+    }
+
+    /// The step and the foreign key check (step 10), inside a transaction the caller holds, every
+    /// statement the schema runs written to `log` when given.
+    static void apply(sqlite::connection& conn, const std::function<void(schema&)>& step,
+                      std::vector<std::string>* log = nullptr) {
+        schema s(conn, log);
+        step(s);
+        check_foreign_keys(conn);
+    }
+
+    [[noreturn]] static void rethrow_as(const std::string& failure, const std::exception& cause) {
+        std::throw_with_nested(schema_error(fmt::format("relate: {}: {}", failure, without_prefix(cause.what()))));
     }
 };
 
@@ -133,7 +151,7 @@ inline void check_migration_list(const std::vector<migration>& migrations) {
     for (const auto& m : migrations) {
         if (m.name.empty()) throw schema_error("relate: a migration needs a name");
         if (!names.insert(m.name).second)
-            throw schema_error(fmt::format("relate: migration '{}' appears twice in the list", m.name));
+            throw schema_error(fmt::format("relate: migration '{}' appears twice in the list", printable(m.name)));
     }
 }
 
@@ -143,21 +161,32 @@ inline void create_migrations_table(sqlite::connection& conn) {
                              sql_identifier(migrations_table)));
 }
 
-/// Applies the migrations relate_migrations does not list, in list order; returns their names.
-inline std::vector<std::string> migrate(session& s, const std::vector<migration>& migrations) {
-    refuse_open_transaction(s.conn, "migrate");
+/// The list checked, each migration with an up step, for db.migrate and db.pretend_migrate.
+inline void check_migrations_to_apply(sqlite::connection& conn, const std::vector<migration>& migrations,
+                                      std::string_view operation) {
+    refuse_open_transaction(conn, operation);
     check_migration_list(migrations);
     for (const auto& m : migrations)
-        if (!m.up) throw schema_error(fmt::format("relate: migration '{}' has no up step", m.name));
+        if (!m.up) throw schema_error(fmt::format("relate: migration '{}' has no up step", printable(m.name)));
+}
+
+/// The names relate_migrations lists; none when it does not exist yet.
+inline std::set<std::string> applied_migrations(sqlite::connection& conn) {
     std::set<std::string> applied;
-    if (table_exists(s.conn, migrations_table)) {
-        schema_query q(s.conn, fmt::format("SELECT name FROM {}", sql_identifier(migrations_table)));
-        while (q->step()) applied.emplace(q->column_text(0));
-    }
+    if (!table_exists(conn, migrations_table)) return applied;
+    schema_query q(conn, fmt::format("SELECT name FROM {}", sql_identifier(migrations_table)));
+    while (q->step()) applied.emplace(q->column_text(0));
+    return applied;
+}
+
+/// Applies the migrations relate_migrations does not list, in list order; returns their names.
+inline std::vector<std::string> migrate(session& s, const std::vector<migration>& migrations) {
+    check_migrations_to_apply(s.conn, migrations, "migrate");
+    const std::set<std::string> applied = applied_migrations(s.conn);
     std::vector<std::string> ran;
     for (const auto& m : migrations) {
         if (applied.contains(m.name)) continue;
-        migration_step::run(s.conn, fmt::format("migration '{}' failed and was rolled back", m.name), m.up, [&] {
+        migration_step::run(s.conn, fmt::format("migration '{}' failed and was rolled back", printable(m.name)), m.up, [&] {
             // Created with the first migration, so one that fails leaves no trace at all.
             create_migrations_table(s.conn);
             auto insert = s.conn.prepare(fmt::format("INSERT INTO {} (name) VALUES (?)", sql_identifier(migrations_table)));
@@ -188,15 +217,16 @@ inline std::vector<std::string> rollback(session& s, const std::vector<migration
             if (found == migrations.end())
                 throw schema_error(fmt::format("relate: cannot roll back migration '{}': it is not in the list given "
                                                "to rollback",
-                                               name));
+                                               printable(name)));
             if (!found->down)
-                throw schema_error(fmt::format("relate: cannot roll back migration '{}': it has no down step", name));
+                throw schema_error(fmt::format("relate: cannot roll back migration '{}': it has no down step",
+                                               printable(name)));
             undo.push_back(&*found);
         }
     }
     std::vector<std::string> ran;
     for (const migration* m : undo) {
-        migration_step::run(s.conn, fmt::format("rolling back migration '{}' failed; it is still applied", m->name),
+        migration_step::run(s.conn, fmt::format("rolling back migration '{}' failed; it is still applied", printable(m->name)),
                             m->down, [&] {
                                 auto remove = s.conn.prepare(
                                     fmt::format("DELETE FROM {} WHERE name = ?", sql_identifier(migrations_table)));
