@@ -7,12 +7,13 @@
 
 #include <relate/relate.hpp>
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace v1 {
 
@@ -97,8 +98,10 @@ int main() {
     for (const relate::schema_difference& d : db.check_schema<v2::User, v2::Post>())
         fmt::print("  - {}\n", d.description);
 
-    for (const std::string& name : db.migrate({add_user_bio, posts_outlive_authors}))
-        fmt::print("applied {}\n", name);
+    const std::vector<relate::migration> migrations{add_user_bio, posts_outlive_authors};
+    for (const relate::migration_sql& pending : db.pretend_migrate(migrations))  // run, then rolled back
+        fmt::print("{} would run:\n  {}\n", pending.name, fmt::join(pending.statements, "\n  "));
+    for (const std::string& name : db.migrate(migrations)) fmt::print("applied {}\n", name);
     db.require_schema<v2::User, v2::Post>();  // relate::schema_mismatch if anything still differs
     fmt::print("the database matches the version 2 models\n");
 

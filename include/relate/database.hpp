@@ -12,6 +12,7 @@
 #include <relate/detail/session.hpp>
 #include <relate/error.hpp>
 #include <relate/migration.hpp>
+#include <relate/migration_status.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>
 #include <relate/query.hpp>
@@ -134,6 +135,18 @@ public:
     /// Runs `down` of the last `steps` applied migrations, newest first; returns their names.
     std::vector<std::string> rollback(const std::vector<migration>& migrations, std::size_t steps = 1) {
         return detail::rollback(session_, migrations, steps);
+    }
+
+    /// What migrate(migrations) would run, without changing the database: each pending
+    /// migration's statements, run and then rolled back (Laravel's --pretend).
+    std::vector<migration_sql> pretend_migrate(const std::vector<migration>& migrations) {
+        return detail::pretend_migrate(session_, migrations);
+    }
+
+    /// Each migration of the list, applied (and when) or pending, then any the database records
+    /// that the list lacks.
+    std::vector<migration_state> migration_status(const std::vector<migration>& migrations) {
+        return detail::migration_status(session_, migrations);
     }
 
     /// Every difference between the models' tables (as create_tables makes them) and the database.

@@ -10,6 +10,7 @@
 #include <relate/expr.hpp>
 #include <relate/format.hpp>
 #include <relate/migration.hpp>
+#include <relate/migration_status.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>
 #include <relate/query.hpp>

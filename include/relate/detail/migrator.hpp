@@ -2,20 +2,25 @@
 // db.migrate and db.rollback: each migration in its own transaction, recorded in
 // relate_migrations. Foreign keys are not enforced while a migration runs (a table rebuild drops
 // and recreates tables that rows point at) and are all checked before it commits; a migration
-// that fails leaves the database as it was and the error names it.
+// that fails leaves the database as it was and the error names it. db.pretend_migrate runs the
+// pending ones the same way in a transaction it always rolls back, writing down their statements;
+// db.migration_status only reads relate_migrations.
 
+#include <relate/column_type.hpp>
 #include <relate/detail/identifier.hpp>
 #include <relate/detail/live_schema.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql_text.hpp>
 #include <relate/error.hpp>
 #include <relate/migration.hpp>
+#include <relate/migration_status.hpp>
 #include <relate/sqlite/connection.hpp>
 #include <relate/sqlite/transaction.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -23,8 +28,10 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relate::detail {
@@ -196,6 +203,66 @@ inline std::vector<std::string> migrate(session& s, const std::vector<migration>
         ran.push_back(m.name);
     }
     return ran;
+}
+
+/// What migrate would run: each pending migration's statements, in list order. They all run, one
+/// after the other as migrate runs them, in one transaction that is always rolled back, so the
+/// database is left exactly as it was and relate_migrations is not created.
+inline std::vector<migration_sql> pretend_migrate(session& s, const std::vector<migration>& migrations) {
+    check_migrations_to_apply(s.conn, migrations, "pretend_migrate");
+    const std::set<std::string> applied = applied_migrations(s.conn);
+    std::vector<migration_sql> out;
+    foreign_keys_suspended suspended(s.conn);
+    const sqlite::transaction never_committed(s.conn, sqlite::transaction_mode::immediate);
+    for (const auto& m : migrations) {
+        if (applied.contains(m.name)) continue;
+        migration_sql& entry = out.emplace_back(migration_sql{m.name, {}});
+        try {
+            migration_step::apply(s.conn, m.up, &entry.statements);
+        } catch (const std::exception& e) {
+            migration_step::rethrow_as(
+                fmt::format("migration '{}' would fail; pretend_migrate changed nothing", printable(m.name)), e);
+        }
+    }
+    return out;
+}
+
+/// Every migration of the list, applied (and when) or pending, then those relate_migrations
+/// records that the list does not hold, oldest first. Reads only.
+inline std::vector<migration_state> migration_status(session& s, const std::vector<migration>& migrations) {
+    check_migration_list(migrations);
+    using applied_time = std::chrono::sys_time<std::chrono::milliseconds>;
+    std::vector<std::pair<std::string, applied_time>> records;
+    {
+        const sqlite::transaction snapshot(s.conn);
+        if (table_exists(s.conn, migrations_table)) {
+            schema_query q(s.conn,
+                           fmt::format("SELECT name, applied_at FROM {} ORDER BY id", sql_identifier(migrations_table)));
+            while (q->step()) {
+                std::string name(q->column_text(0));
+                const std::string at(q->column_text(1));
+                try {
+                    records.emplace_back(std::move(name), column_type<applied_time>::from_storage(at));
+                } catch (const std::invalid_argument& e) {
+                    throw schema_error(fmt::format("relate: {}.applied_at of migration '{}' is '{}': {}",
+                                                   migrations_table, printable(name), printable(at), e.what()));
+                }
+            }
+        }
+    }
+    std::vector<migration_state> out;
+    const auto record_of = [&](std::string_view name) {
+        return std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.first == name; });
+    };
+    for (const auto& m : migrations) {
+        const auto found = record_of(m.name);
+        out.push_back(found == records.end() ? migration_state{m.name, false, std::nullopt, true}
+                                             : migration_state{m.name, true, found->second, true});
+    }
+    for (const auto& record : records)
+        if (std::none_of(migrations.begin(), migrations.end(), [&](const migration& m) { return m.name == record.first; }))
+            out.push_back({record.first, true, record.second, false});
+    return out;
 }
 
 /// Runs `down` of the last `steps` applied migrations, newest first; returns their names. Every
