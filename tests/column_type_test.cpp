@@ -62,7 +62,8 @@ enum class Offset : std::int64_t {
     zero = 0,
     max = std::numeric_limits<std::int64_t>::max()
 };
-enum Plain { plain_a = 1, plain_b = 2 };
+// Unscoped, with the fixed underlying type a column needs (tests/compile_fail/enum_without_fixed_type.cpp).
+enum Plain : int { plain_a = 1, plain_b = 2 };
 
 struct Setting {
     std::int64_t id = 0;

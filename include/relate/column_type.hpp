@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -47,8 +48,15 @@ struct column_type<T> {
     static T from_storage(double v) noexcept { return static_cast<T>(v); }
 };
 
+namespace detail {
+/// An enum whose underlying type is fixed (enum class, or enum E : int): every value of that type
+/// is one the enum can hold. Without a fixed type an enum holds only its enumerators' range, which
+/// C++ cannot see, so reading another stored value would be undefined behaviour.
 template <class T>
-    requires std::is_enum_v<T>
+concept fixed_enum = std::is_enum_v<T> && requires { T{std::underlying_type_t<T>{}}; };
+}  // namespace detail
+
+template <detail::fixed_enum T>
 struct column_type<T> {
     using storage = std::int64_t;
     static std::int64_t to_storage(T v) noexcept { return static_cast<std::int64_t>(v); }
@@ -100,12 +108,57 @@ constexpr civil_date civil_from_days(std::int64_t z) noexcept {
     return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
-/// Digits after the decimal point that a duration needs (0 for seconds and coarser, at most 9).
+/// The instants relate stores: the years 0000 to 9999 that four-digit ISO-8601 text can write,
+/// so text order stays time order. Writing anything outside is refused; reading checks it too.
+inline constexpr std::int64_t first_stored_second = days_from_civil(0, 1, 1) * 86400;
+inline constexpr std::int64_t last_stored_second = days_from_civil(9999, 12, 31) * 86400 + 86399;
+
+/// A power of ten (1 to 10^9): a fraction of a second that decimal digits write exactly.
+constexpr bool is_decimal_fraction(std::intmax_t den) {
+    for (std::intmax_t p = 1; p <= 1'000'000'000; p *= 10)
+        if (den == p) return true;
+    return false;
+}
+
+/// A duration relate can store exactly: an integer count of a decimal fraction of a second
+/// (seconds, milliseconds, microseconds, nanoseconds) or of a whole number of seconds (minutes,
+/// hours, days, ...).
+template <class Duration>
+concept storable_duration =
+    std::is_integral_v<typename Duration::rep> && std::is_signed_v<typename Duration::rep> &&
+    ((Duration::period::num == 1 && is_decimal_fraction(Duration::period::den)) || Duration::period::den == 1);
+
+/// Digits after the decimal point that a duration needs (0 for seconds and coarser).
 template <class Duration>
 constexpr int fraction_digits() {
     int digits = 0;
-    for (std::intmax_t den = Duration::period::den; den > 1 && digits < 9; den /= 10) ++digits;
-    return Duration::period::num == 1 ? digits : 0;
+    for (std::intmax_t den = Duration::period::den; den > 1; den /= 10) ++digits;
+    return digits;
+}
+
+[[noreturn]] inline void throw_time_out_of_range(std::string_view what) {
+    throw std::out_of_range(std::string(what) + " is outside the years 0000 to 9999 that relate stores");
+}
+
+/// Whole seconds since the epoch (floored) and the nanoseconds after them, without overflow.
+template <class Duration>
+void split_time(std::chrono::sys_time<Duration> t, std::int64_t& seconds, std::int64_t& nanos) {
+    using period = typename Duration::period;
+    const auto count = static_cast<std::int64_t>(t.time_since_epoch().count());
+    if constexpr (period::den == 1) {
+        // Minutes, days, years: count * num could overflow, so compare the count first.
+        constexpr std::int64_t num = period::num;
+        if (count > last_stored_second / num || count < -(-first_stored_second / num))
+            throw_time_out_of_range("a time of " + std::to_string(count) + " units of " + std::to_string(num) + " s");
+        seconds = count * num;
+        nanos = 0;
+    } else {
+        constexpr std::int64_t den = period::den;
+        seconds = count / den - (count % den < 0 ? 1 : 0);
+        nanos = (count - seconds * den) * (1'000'000'000 / den);
+    }
+    if (seconds < first_stored_second || seconds > last_stored_second)
+        throw_time_out_of_range("a time " + std::to_string(seconds) + " s from 1970");
 }
 
 inline std::string format_time_point(std::int64_t seconds, std::int64_t nanos, int digits) {
@@ -126,7 +179,14 @@ inline std::string format_time_point(std::int64_t seconds, std::int64_t nanos, i
     return std::string(buffer, static_cast<std::size_t>(n)) + "Z";
 }
 
-/// Parses "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (the 'T' may be a space, the 'Z' may be absent).
+constexpr unsigned days_in_month(std::int64_t year, std::int64_t month) {
+    constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/// Parses "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (the 'T' may be a space, the 'Z' may be absent): a
+/// real date of the years 0000 to 9999, so the result is inside the stored range.
 inline bool parse_time_point(std::string_view text, std::int64_t& seconds, std::int64_t& nanos) {
     std::size_t pos = 0;
     const auto number = [&](std::size_t width, std::int64_t& out) {
@@ -149,7 +209,7 @@ inline bool parse_time_point(std::string_view text, std::int64_t& seconds, std::
     if (!(number(4, y) && expect("-") && number(2, mo) && expect("-") && number(2, d) && expect("T ") &&
           number(2, h) && expect(":") && number(2, mi) && expect(":") && number(2, s)))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) return false;
     nanos = 0;
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
@@ -167,33 +227,55 @@ inline bool parse_time_point(std::string_view text, std::int64_t& seconds, std::
     return true;
 }
 
+/// The time point `seconds` + `nanos` as Duration (floored to its precision), or
+/// std::out_of_range when Duration's count cannot hold it (a nanosecond clock ends in 2262).
+template <class Duration>
+std::chrono::sys_time<Duration> join_time(std::int64_t seconds, std::int64_t nanos) {
+    using period = typename Duration::period;
+    using rep = typename Duration::rep;
+    std::int64_t count = 0;
+    bool overflow = false;
+    if constexpr (period::den == 1) {
+        constexpr std::int64_t num = period::num;
+        count = seconds / num - (seconds % num < 0 ? 1 : 0);
+    } else {
+        constexpr std::int64_t den = period::den;
+        const std::int64_t fraction = nanos / (1'000'000'000 / den);
+        // Before 1970 the fraction is taken from the next whole second, so a count near the
+        // clock's minimum never passes through a product below it.
+        if (seconds < 0 && fraction > 0)
+            overflow = __builtin_mul_overflow(seconds + 1, den, &count) ||
+                       __builtin_sub_overflow(count, den - fraction, &count);
+        else
+            overflow = __builtin_mul_overflow(seconds, den, &count) || __builtin_add_overflow(count, fraction, &count);
+    }
+    if (overflow || !std::in_range<rep>(count))
+        throw std::out_of_range("the time " + std::to_string(seconds) + " s from 1970 does not fit the field's clock");
+    return std::chrono::sys_time<Duration>{Duration{static_cast<rep>(count)}};
+}
+
 }  // namespace detail
 
 /// std::chrono::sys_time is stored as ISO-8601 UTC text with the duration's precision, so text
-/// order is time order: 2026-11-22T09:30:00.250Z.
-template <class Duration>
+/// order is time order: 2026-11-22T09:30:00.250Z. Years 0000 to 9999; a time outside them is
+/// refused when written (std::out_of_range, reported as relate::type_error naming the field).
+template <detail::storable_duration Duration>
 struct column_type<std::chrono::sys_time<Duration>> {
     using storage = std::string;
     using time_point = std::chrono::sys_time<Duration>;
 
     static std::string to_storage(time_point t) {
-        const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-        const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(t - seconds).count();
-        return detail::format_time_point(seconds.time_since_epoch().count(), nanos,
-                                         detail::fraction_digits<Duration>());
+        std::int64_t seconds = 0;
+        std::int64_t nanos = 0;
+        detail::split_time(t, seconds, nanos);
+        return detail::format_time_point(seconds, nanos, detail::fraction_digits<Duration>());
     }
     static time_point from_storage(const std::string& text) {
         std::int64_t seconds = 0;
         std::int64_t nanos = 0;
         if (!detail::parse_time_point(text, seconds, nanos))
-            throw std::invalid_argument("not an ISO-8601 time (YYYY-MM-DDTHH:MM:SS[.fff]Z)");
-        // Whole seconds and the fraction apart: a nanosecond count would overflow outside 1678-2262.
-        const std::chrono::sys_seconds whole{std::chrono::seconds{seconds}};
-        if constexpr (std::is_convertible_v<std::chrono::seconds, Duration>)
-            return time_point{Duration{whole.time_since_epoch()} +
-                              std::chrono::duration_cast<Duration>(std::chrono::nanoseconds{nanos})};
-        else
-            return std::chrono::floor<Duration>(whole);
+            throw std::invalid_argument("not an ISO-8601 time of the years 0000 to 9999 (YYYY-MM-DDTHH:MM:SS[.fff]Z)");
+        return detail::join_time<Duration>(seconds, nanos);
     }
 };
 

@@ -32,7 +32,7 @@ sqlite::value literal_value(const A& arg) {
     else if constexpr (std::is_convertible_v<const A&, std::string_view> && !column_value<A>)
         return std::string(std::string_view(arg));
     else
-        return to_value(arg);
+        return to_value(arg, {"", "an argument of relate::raw"});  // checked as a field is
 }
 
 }  // namespace detail
@@ -115,7 +115,7 @@ public:
         for (const auto& v : values) {
             if (!first) f.text(", ");
             first = false;
-            f.value(detail::to_value(static_cast<value_type>(v)));
+            f.value(detail::operand_value<value_type>(v, where()));
         }
         f.text(")");
         return predicate<model_type>(std::move(f));
@@ -130,9 +130,11 @@ public:
     operator order_term<model_type>() const { return asc(); }  // NOLINT: order_by(col<&T::f>) sorts ascending
 
 private:
+    static constexpr detail::column_context where() { return {detail::model_layout<model_type>::table, name}; }
+
     template <class U>
     static predicate<model_type> compare(const char* op, const U& v) {
-        return predicate<model_type>(detail::column_condition(name, op, detail::to_value(static_cast<value_type>(v))));
+        return predicate<model_type>(detail::column_condition(name, op, detail::operand_value<value_type>(v, where())));
     }
     static predicate<model_type> suffix(const char* text) {
         return predicate<model_type>(detail::column_condition(name, text));

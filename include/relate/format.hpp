@@ -51,8 +51,8 @@ Out format_value(Out out, const sqlite::value& v) {
 
 template <class Out, class F>
 Out format_column(Out out, const F& field) {
-    if constexpr (std::is_same_v<F, bool>)
-        return fmt::format_to(out, "{}", field);
+    if constexpr (std::is_arithmetic_v<F>)
+        return fmt::format_to(out, "{}", field);  // as it is: NaN and the largest std::uint64_t included
     else
         return format_value(out, to_value(field));
 }

@@ -24,6 +24,12 @@ consteval bool check_model() {
                       "relate: a model must be an aggregate: a plain struct with public fields, no user-declared "
                       "constructors and no virtual functions");
         return false;
+    } else if constexpr (has_unfixed_enum<T>(std::make_index_sequence<field_count<T>>{})) {
+        static_assert(dependent_false<T>,
+                      "relate: an enum column needs a fixed underlying type (enum class, or enum Color : int); "
+                      "without one the enum holds only its enumerators' range, and reading another stored value "
+                      "would be undefined behaviour");
+        return false;
     } else if constexpr (!all_columns_supported<T>(std::make_index_sequence<field_count<T>>{})) {
         static_assert(dependent_false<T>,
                       "relate: unsupported field type: a column must be an integer, bool, float, double, std::string, "

@@ -96,7 +96,7 @@ public:
     /// The matching row with this primary key, if any.
     std::optional<T> find(const typename layout::key_type& key) {
         auto one = *this;
-        one.add_key_condition(detail::to_value(key));
+        one.add_key_condition(detail::to_value(key, {layout::table, layout::primary_key_name}));
         return one.first();
     }
 

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <span>
@@ -75,6 +76,49 @@ inline std::string describe_column_value(const sqlite::statement& st, int index)
     }
 }
 
+/// Where a value is written, for messages: samples.d; with no table, the column says it all
+/// ("an argument of relate::raw").
+inline std::string describe_place(column_context where) {
+    if (where.table.empty()) return std::string(where.column.empty() ? "a value" : where.column);
+    return fmt::format("{}.{}", where.table, where.column);
+}
+
+[[noreturn]] inline void throw_unstorable(column_context where, std::string_view value, std::string_view why) {
+    throw type_error(fmt::format("relate: cannot store {} = {}: {}", describe_place(where), value, why));
+}
+
+/// A stored value, refused when SQLite would not keep it: SQLite binds NaN as NULL.
+template <class S>
+const S& refuse_nan(const S& stored, column_context where) {
+    if constexpr (std::is_floating_point_v<S>) {
+        if (std::isnan(stored))
+            throw_unstorable(where, "NaN", "SQLite stores NaN as NULL, so it would not come back; refused");
+    }
+    return stored;
+}
+
+/// Calls use(stored) with what column_type<F>::to_storage makes of the field, refusing with
+/// relate::type_error naming the place what SQLite would not store exactly: NaN, a std::uint64_t
+/// above INT64_MAX, and what the column type itself refuses (a time outside the years 0000-9999).
+template <class F, class Use>
+decltype(auto) with_storage(const F& field, column_context where, Use&& use) {
+    if constexpr (std::is_integral_v<F> && std::is_unsigned_v<F> && sizeof(F) >= sizeof(std::int64_t)) {
+        if (field > static_cast<F>(std::numeric_limits<std::int64_t>::max()))
+            throw_unstorable(where, std::to_string(field), "it does not fit SQLite's signed 64-bit integer");
+    }
+    if constexpr (noexcept(column_type<F>::to_storage(field))) {
+        return use(refuse_nan(column_type<F>::to_storage(field), where));
+    } else {
+        try {
+            return use(refuse_nan(column_type<F>::to_storage(field), where));
+        } catch (const error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw type_error(fmt::format("relate: cannot store {}: {}", describe_place(where), e.what()));
+        }
+    }
+}
+
 /// Binds what to_storage returned. A view (std::string_view, std::span) points into the field or
 /// into static data, which outlive the step, so SQLite borrows it; an owned string is copied.
 template <class S>
@@ -95,41 +139,77 @@ void bind_storage(sqlite::statement& st, int index, const S& stored) {
 /// Binds an owned value as it is (keys the committer read back from the database).
 inline void bind_field(sqlite::statement& st, int index, const sqlite::value& v, column_context) { st.bind_value(index, v); }
 
-/// Binds one field (NULL for an empty optional).
+/// Binds one field (NULL for an empty optional); what SQLite would not store exactly is a
+/// relate::type_error (with_storage).
 template <class F>
 void bind_field(sqlite::statement& st, int index, const F& field, column_context where) {
     if constexpr (is_nullable<F>) {
         if (!field) return st.bind_null(index);
         bind_field(st, index, *field, where);
     } else {
-        if constexpr (std::is_integral_v<F> && std::is_unsigned_v<F> && sizeof(F) >= sizeof(std::int64_t)) {
-            if (field > static_cast<F>(std::numeric_limits<std::int64_t>::max()))
-                throw type_error(fmt::format("relate: {}.{}: {} does not fit SQLite's signed 64-bit integer",
-                                             where.table, where.column, field));
-        }
-        bind_storage(st, index, column_type<F>::to_storage(field));
+        with_storage(field, where, [&](const auto& stored) { bind_storage(st, index, stored); });
     }
 }
 
-/// The owned SQLite value of a field (for predicates and key sets).
+/// The owned SQLite value of a field (for predicates and key sets), checked as bind_field checks.
 template <class F>
-sqlite::value to_value(const F& field) {
+sqlite::value to_value(const F& field, column_context where = {}) {
     if constexpr (is_nullable<F>) {
         if (!field) return nullptr;
-        return to_value(*field);
+        return to_value(*field, where);
     } else {
         using S = storage_t<F>;
-        decltype(auto) stored = column_type<F>::to_storage(field);
-        if constexpr (std::is_same_v<S, std::int64_t>)
-            return static_cast<std::int64_t>(stored);
-        else if constexpr (std::is_same_v<S, double>)
-            return static_cast<double>(stored);
-        else if constexpr (std::is_same_v<S, std::string>)
-            return std::string(std::string_view(stored));
-        else {
-            std::span<const std::byte> bytes(stored);
-            return blob(bytes.begin(), bytes.end());
+        return with_storage(field, where, [](const auto& stored) -> sqlite::value {
+            if constexpr (std::is_same_v<S, std::int64_t>)
+                return static_cast<std::int64_t>(stored);
+            else if constexpr (std::is_same_v<S, double>)
+                return static_cast<double>(stored);
+            else if constexpr (std::is_same_v<S, std::string>)
+                return std::string(std::string_view(stored));
+            else {
+                std::span<const std::byte> bytes(stored);
+                return blob(bytes.begin(), bytes.end());
+            }
+        });
+    }
+}
+
+/// Whether integer type V (and SQLite's 64-bit integer) holds the integer operand; bool holds 0 and 1.
+template <class V, class U>
+constexpr bool integer_fits(U operand) {
+    if constexpr (std::is_same_v<V, bool>) {
+        return operand == 0 || operand == 1;
+    } else {
+        // Widened first: std::in_range takes neither bool nor the character types.
+        const auto wide = static_cast<std::conditional_t<std::is_signed_v<U>, long long, unsigned long long>>(operand);
+        return std::in_range<V>(wide) && std::in_range<std::int64_t>(wide);
+    }
+}
+
+/// The value a condition compares a column of type V with, checked as a written value is and
+/// converted without changing its meaning: an integer the field cannot hold is refused (it would
+/// have wrapped), and a fraction compared with an integer column stays a fraction (SQLite compares
+/// integers and reals exactly), where a cast to the field's type would have dropped it.
+template <class V, class U>
+sqlite::value operand_value(const U& operand, column_context where) {
+    if constexpr (std::is_arithmetic_v<U> && std::is_arithmetic_v<V>) {
+        if constexpr (std::is_floating_point_v<U>) {
+            if (std::isnan(operand)) throw_unstorable(where, "NaN", "a condition cannot compare with NaN (SQLite binds it as NULL)");
+            if constexpr (std::is_same_v<V, float>) {
+                if (std::isfinite(operand) && std::fabs(operand) > std::numeric_limits<float>::max())
+                    throw_unstorable(where, fmt::format("{}", operand), "it is out of range for the field's type (float)");
+                return static_cast<double>(static_cast<float>(operand));  // the value a float field stores
+            } else {
+                return static_cast<double>(operand);
+            }
+        } else {
+            if (!integer_fits<std::conditional_t<std::is_integral_v<V>, V, std::int64_t>>(operand))
+                throw_unstorable(where, fmt::format("{}", operand),
+                                 "it is out of range for the field's type, so the condition would not mean what it says");
+            return static_cast<std::int64_t>(operand);
         }
+    } else {
+        return to_value(static_cast<V>(operand), where);
     }
 }
 

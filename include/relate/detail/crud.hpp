@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <utility>
 
 namespace relate::detail {
 
@@ -43,6 +44,19 @@ bool key_unassigned(const M& object) {
         return false;
 }
 
+/// The key SQLite assigned, as the key field's type; relate::type_error when the field cannot
+/// hold it (an int32_t id after row 2147483647), so the commit rolls back instead of writing back
+/// a wrapped key that names another row or none.
+template <class T>
+typename model_layout<T>::key_type assigned_key(std::int64_t rowid) {
+    using L = model_layout<T>;
+    if (!std::in_range<typename L::key_type>(rowid))
+        throw type_error(fmt::format("relate: {}.{}: SQLite assigned the key {}, which does not fit the field's integer "
+                                     "type; nothing was written (widen the field to std::int64_t)",
+                                     L::table, L::primary_key_name, rowid));
+    return static_cast<typename L::key_type>(rowid);
+}
+
 /// Inserts the row; an integer key left at 0 is assigned by SQLite and written back.
 template <class T>
 void insert_row(session& s, T& object) {
@@ -53,7 +67,7 @@ void insert_row(session& s, T& object) {
     bind_columns(*st, object, assign_key);
     st->step();
     if constexpr (L::key_is_assigned) {
-        if (assign_key) key = static_cast<typename L::key_type>(s.conn.last_insert_rowid());
+        if (assign_key) key = assigned_key<T>(s.conn.last_insert_rowid());
     }
 }
 

@@ -60,6 +60,14 @@ consteval bool all_columns_supported(std::index_sequence<I...>) {
     return ((relation_field<field_t<T, I>> || column_value<column_value_t<field_t<T, I>>>) && ...);
 }
 
+template <class F>
+inline constexpr bool is_unfixed_enum = std::is_enum_v<F> && !fixed_enum<F>;
+
+template <class T, std::size_t... I>
+consteval bool has_unfixed_enum(std::index_sequence<I...>) {
+    return (is_unfixed_enum<column_value_t<field_t<T, I>>> || ...);
+}
+
 template <class T, std::size_t... I>
 consteval bool has_primary_key_field(std::index_sequence<I...>) {
     return ((!relation_field<field_t<T, I>> && field_name<T, I> == primary_key_field_name<T>()) || ...);
@@ -141,7 +149,7 @@ struct model_layout {
 
     using key_type = column_value_t<column_t<primary_key_column>>;
     /// An integer key left at 0 is assigned by SQLite on insert.
-    static constexpr bool key_is_assigned = std::is_integral_v<key_type>;
+    static constexpr bool key_is_assigned = std::is_integral_v<key_type> && !std::is_same_v<key_type, bool>;
 
     static constexpr bool valid = true;
 };
