@@ -120,9 +120,13 @@ public:
         batch_of<M>().add(object, insert, link);
     }
 
+    /// Stages the removal of the object's row. An object the unit inserts is not written at all:
+    /// the remove cancels its insert, its updates and its link changes.
     template <class M>
     void remove(const M& object) {
-        remove_keys(table_info_of<M>(), {to_value(primary_key_of(object))});
+        using L = model_layout<M>;
+        if (inserts_.erase(&object)) return cancel_insert(table_info_of<M>(), &object);
+        remove_keys(table_info_of<M>(), {to_value(primary_key_of(object), {L::table, L::primary_key_name})});
     }
     /// Removes the rows of `table` with these keys, as a bulk remove does.
     void remove_keys(const table_info& table, std::vector<sqlite::value> keys) {
@@ -162,7 +166,9 @@ public:
         try {
             std::optional<sqlite::transaction> tx;
             if (enclosing == nullptr) tx.emplace(session_->conn, sqlite::transaction_mode::immediate);
-            validate(batches, junctions, removals, pending);
+            // Rows the unit inserts may name each other in a cycle (A names B, B names A): SQLite
+            // then checks foreign keys at COMMIT, once both are written. Validation has checked them.
+            if (validate(batches, junctions, removals, pending)) session_->conn.control("PRAGMA defer_foreign_keys = ON");
             write_rows(in_table_order(batches), pending);
             write_links(junctions);
             if (!removals.empty()) run_removals_(*session_, removals);
@@ -193,6 +199,11 @@ private:
         return static_cast<model_batch<M>&>(*found);
     }
 
+    void cancel_insert(const table_info& table, const void* object) {
+        if (write_batch* b = find_batch(table)) b->cancel(object);
+        std::erase_if(junctions_.changes, [&](const junction_write& change) { return change.owner == object; });
+    }
+
     write_batch* find_batch(const table_info& table) {
         // A unit stages many rows of one model in a row: the last batch used is the likely one.
         if (last_batch_ < batches_.size() && &batches_[last_batch_]->table() == &table) return batches_[last_batch_].get();
@@ -201,7 +212,9 @@ private:
         return nullptr;
     }
 
-    void validate(const batch_list& batches, const junction_writes& junctions, const std::vector<row_removal>& removals,
+    /// Throws relate::validation_error for a key that names no row; returns whether some key
+    /// names a row the unit inserts.
+    bool validate(const batch_list& batches, const junction_writes& junctions, const std::vector<row_removal>& removals,
                   const pointer_set& pending_inserts) {
         reference_check check;
         for (const auto& removal : removals)
@@ -221,6 +234,7 @@ private:
         for (const auto& b : batches)
             if (check.references(b->table())) b->report_inserts(check);
         check.verify(*session_);
+        return check.names_inserted_rows();
     }
 
     /// The batches ordered so that every parent table is written before its children, by their
@@ -260,7 +274,9 @@ private:
         std::size_t number;  ///< its place among the rows of every batch, in table order
     };
 
-    /// Every row, each after the row of the parent object it takes a key from.
+    /// Every row, each after the row of the parent object it takes a key from. A row takes a key
+    /// from one parent at most, so each row starts a chain up to a placed row; walked iteratively,
+    /// as a chain may be as long as the unit (100,000 rows each linked to the one before).
     static std::vector<write_ref> parents_first(const std::vector<write_batch*>& batches) {
         std::vector<write_ref> rows;
         for (write_batch* b : batches)
@@ -272,13 +288,18 @@ private:
         std::vector<write_ref> out;
         out.reserve(rows.size());
         std::vector<char> placed(rows.size());
-        const auto place = [&](auto& self, const write_ref& w) -> void {
-            if (placed[w.number] != 0) return;
-            placed[w.number] = 1;
-            if (auto it = inserting.find(w.batch->parent(w.row)); it != inserting.end()) self(self, *it->second);
-            out.push_back(w);
-        };
-        for (const write_ref& w : rows) place(place, w);
+        std::vector<const write_ref*> chain;  // a row, then the row of its parent, of that one's ...
+        for (const write_ref& w : rows) {
+            // Marked before its parent is looked at, so a cycle of links ends (and fails in write()).
+            for (const write_ref* at = &w; at != nullptr && placed[at->number] == 0;) {
+                placed[at->number] = 1;
+                chain.push_back(at);
+                const auto parent = inserting.find(at->batch->parent(at->row));
+                at = parent == inserting.end() ? nullptr : parent->second;
+            }
+            for (auto row = chain.rbegin(); row != chain.rend(); ++row) out.push_back(**row);
+            chain.clear();
+        }
         return out;
     }
 

@@ -21,6 +21,27 @@ public:
         return true;
     }
 
+    /// Removes p; false when it was not there. The entries after it in its probe run move back,
+    /// so no probe stops early at the hole.
+    bool erase(const void* p) noexcept {
+        if (slots_.empty()) return false;
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t hole = slot_of(slots_, p);
+        if (slots_[hole] != p) return false;
+        slots_[hole] = nullptr;
+        --size_;
+        for (std::size_t next = (hole + 1) & mask; slots_[next] != nullptr; next = (next + 1) & mask) {
+            const std::size_t home = hash(slots_[next]) & mask;
+            // The entry may fill the hole unless its home lies cyclically in (hole, next].
+            const bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
+            if (stays) continue;
+            slots_[hole] = slots_[next];
+            slots_[next] = nullptr;
+            hole = next;
+        }
+        return true;
+    }
+
     [[nodiscard]] bool contains(const void* p) const noexcept {
         return !slots_.empty() && slots_[slot_of(slots_, p)] == p;
     }

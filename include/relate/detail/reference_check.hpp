@@ -60,6 +60,10 @@ public:
         }
     }
 
+    /// Whether some key names a row the unit inserts: the unit may then insert a row before the
+    /// row it names (a cycle of explicit keys), so SQLite must check foreign keys at COMMIT.
+    [[nodiscard]] bool names_inserted_rows() const noexcept { return names_inserted_rows_; }
+
 private:
     struct group {
         const table_info* target;
@@ -114,8 +118,11 @@ private:
         return existing_keys(s, target.table, target.primary_key, keys);
     }
 
-    void check(const group& g, const sqlite::value& value, const key_set& existing) const {
-        if (contains(inserted_, *g.target, value)) return;
+    void check(const group& g, const sqlite::value& value, const key_set& existing) {
+        if (contains(inserted_, *g.target, value)) {
+            names_inserted_rows_ = true;
+            return;
+        }
         const bool removed = contains(removed_, *g.target, value);
         if (existing.contains(value) && !removed) return;
         const std::string why = removed ? fmt::format("the {} with {} = {} is removed by the same unit of work",
@@ -140,6 +147,7 @@ private:
     std::size_t last_ = 0;  ///< the group group_of found last
     std::vector<table_keys> inserted_;
     std::vector<table_keys> removed_;
+    bool names_inserted_rows_ = false;
 };
 
 }  // namespace relate::detail

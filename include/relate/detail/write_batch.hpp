@@ -101,6 +101,8 @@ public:
     [[nodiscard]] virtual bool has_links() const noexcept = 0;
     /// The parent object a row takes a foreign key from, or nullptr.
     [[nodiscard]] virtual const void* parent(std::size_t row) const = 0;
+    /// Drops every staged write of the object (its insert was cancelled by a remove).
+    virtual void cancel(const void* object) = 0;
     /// Remembers what the commit may change in the objects (keys, linked foreign keys)...
     virtual void save_state() = 0;
     /// ...and puts it back after a failed commit.
@@ -146,6 +148,10 @@ public:
     [[nodiscard]] const void* parent(std::size_t i) const override {
         const parent_link* link = link_of(rows_[i]);
         return link == nullptr ? nullptr : link->parent;
+    }
+
+    void cancel(const void* object) override {
+        std::erase_if(rows_, [&](const row& r) { return r.object == object; });
     }
 
     void save_state() override {
