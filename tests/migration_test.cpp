@@ -260,6 +260,29 @@ TEST_CASE("names that are not plain identifiers are refused and change nothing",
                Contains("'users email' is not a valid index name"));
     CHECK_THAT(refused([&](relate::schema& s) { s.rename("users", "people;"); }),
                Contains("'people;' is not a valid table name"));
+    // The names the newer blueprint calls take.
+    CHECK_THAT(refused([&](relate::schema& s) {
+                   s.table("users", [](relate::blueprint& t) { t.index({"name"}, "by name"); });
+               }),
+               Contains("'by name' is not a valid index name"));
+    CHECK_THAT(refused([&](relate::schema& s) {
+                   s.table("users", [](relate::blueprint& t) { t.rename_index("users_email_unique", "x;y"); });
+               }),
+               Contains("'x;y' is not a valid index name"));
+    CHECK_THAT(refused([&](relate::schema& s) {
+                   s.table("users", [](relate::blueprint& t) { t.foreign({"name", "e mail"}).references("users"); });
+               }),
+               Contains("'e mail' is not a valid column name"));
+    CHECK_THAT(refused([&](relate::schema& s) {
+                   s.table("users", [](relate::blueprint& t) {
+                       t.foreign({"name", "email"}).references("users", {"name", "e-mail"});
+                   });
+               }),
+               Contains("'e-mail' is not a valid column name"));
+    CHECK_THAT(refused([&](relate::schema& s) {
+                   s.table("users", [](relate::blueprint& t) { t.drop_foreign(std::vector<std::string>{}); });
+               }),
+               Contains("an index or key of users needs a column"));
 
     SECTION("a 128-character name is accepted") {
         const std::string longest(128, 'a');
