@@ -114,7 +114,8 @@ TEST_CASE("every error relate throws has a message starting with relate: and is 
     SECTION("type_error when writing a value SQLite cannot hold") {
         const std::string m = message_of([&] { db.insert(User{.name = "big", .visits = ~std::uint64_t{0}}); },
                                          std::type_identity<relate::type_error>{});
-        CHECK_THAT(m, Catch::StartsWith("relate: users.visits: "));
+        CHECK(m == "relate: cannot store users.visits = 18446744073709551615: it does not fit SQLite's signed 64-bit "
+                   "integer");
     }
 
     SECTION("type_error when reading a value that does not fit") {

@@ -10,6 +10,7 @@
 #include <relate/detail/layout.hpp>
 #include <relate/detail/schema_compare.hpp>
 #include <relate/detail/session.hpp>
+#include <relate/detail/table_info.hpp>
 #include <relate/model.hpp>
 #include <relate/schema.hpp>
 #include <relate/schema_difference.hpp>
@@ -40,7 +41,7 @@ expected_table expected_junction() {
     using E = edge<T, I>;
     using OL = model_layout<T>;
     using TL = model_layout<typename E::target>;
-    expected_table out{E::junction, fmt::format("{}::{}", E::origin.owner, E::member), true, {}, {}, {}};
+    expected_table out{E::junction, fmt::format("{}::{}", E::origin.owner, E::member), true, {}, {}, {}, {}};
     out.columns = {{E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), true, true},
                    {E::junction_target_key, sql_type_name<storage_t<typename TL::key_type>>(), true, true}};
     out.foreign_keys = {{E::junction_owner_key, OL::table, OL::primary_key_name, "CASCADE"},
@@ -64,7 +65,7 @@ void expect_relation(expected_table& table, std::vector<expected_table>& junctio
 template <class T>
 void expect_model(std::vector<expected_table>& out) {
     using L = model_layout<T>;
-    expected_table table{L::table, std::string(type_name<T>), false, {}, {}, {}};
+    expected_table table{L::table, std::string(type_name<T>), false, {}, {}, {}, key_of(table_info_of<T>())};
     [&]<std::size_t... K>(std::index_sequence<K...>) {
         (table.columns.push_back(expected_column_of<T, K>()), ...);
     }(std::make_index_sequence<L::column_count>{});

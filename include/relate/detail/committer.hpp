@@ -7,6 +7,7 @@
 
 #include <relate/detail/delete_plan.hpp>
 #include <relate/detail/edge.hpp>
+#include <relate/detail/key_check.hpp>
 #include <relate/detail/pointer_set.hpp>
 #include <relate/detail/reference_check.hpp>
 #include <relate/detail/session.hpp>
@@ -166,6 +167,7 @@ public:
         try {
             std::optional<sqlite::transaction> tx;
             if (enclosing == nullptr) tx.emplace(session_->conn, sqlite::transaction_mode::immediate);
+            for (const auto& b : batches) require_key_behaviour(*session_, b->table());
             // Rows the unit inserts may name each other in a cycle (A names B, B names A): SQLite
             // then checks foreign keys at COMMIT, once both are written. Validation has checked them.
             if (validate(batches, junctions, removals, pending)) session_->conn.control("PRAGMA defer_foreign_keys = ON");

@@ -5,6 +5,7 @@
 // writes: foreign keys set to NULL, junction rows, and the rows themselves, children first.
 
 #include <relate/detail/crud.hpp>
+#include <relate/detail/key_check.hpp>
 #include <relate/detail/key_set.hpp>
 #include <relate/detail/keyed_fetch.hpp>
 #include <relate/detail/session.hpp>
@@ -142,6 +143,7 @@ public:
     /// Writes the plan: foreign keys set to NULL, junction rows removed, then the rows, each table
     /// after the tables that point at it and, within a table, the deepest level first.
     void execute() {
+        for (const auto& rows : tables_) require_key_behaviour(session_, *rows.table);
         for (const auto& reached : detached_) {
             const std::vector<sqlite::value> keys = survivors(reached);
             const table_info& child = reached.edge->child();

@@ -5,6 +5,7 @@
 
 #include <relate/detail/committer.hpp>
 #include <relate/detail/include_tree.hpp>
+#include <relate/detail/key_check.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql_text.hpp>
 #include <relate/detail/table_info.hpp>
@@ -58,7 +59,10 @@ protected:
 
     /// Deletes the matching rows of `table` with its delete policies; returns how many it deleted.
     std::int64_t remove_rows(const table_info& table) {
-        if (table.children.empty() && table.junctions.empty()) return remove_directly();
+        if (table.children.empty() && table.junctions.empty()) {
+            require_key_behaviour(*session_, table);
+            return remove_directly();
+        }
         sqlite::transaction tx(session_->conn, sqlite::transaction_mode::immediate);
         std::vector<sqlite::value> keys = matching_keys();
         const auto removed = static_cast<std::int64_t>(keys.size());

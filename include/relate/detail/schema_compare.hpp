@@ -3,6 +3,7 @@
 // the live database, and lists every difference.
 
 #include <relate/detail/identifier.hpp>
+#include <relate/detail/key_check.hpp>
 #include <relate/detail/live_schema.hpp>
 #include <relate/error.hpp>
 #include <relate/schema_difference.hpp>
@@ -39,6 +40,7 @@ struct expected_table {
     std::vector<expected_column> columns;
     std::vector<expected_foreign_key> foreign_keys;
     std::vector<std::string_view> indexed_columns;
+    std::optional<model_key> key;  ///< a model's table: the key its writes rely on
 
     [[nodiscard]] bool has_column(std::string_view column) const {
         return std::any_of(columns.begin(), columns.end(),
@@ -60,6 +62,9 @@ public:
             return;
         }
         for (const auto& column : want_.columns) compare_column(*live, column);
+        if (want_.key)
+            for (auto& problem : key_problems(*live, *want_.key))
+                report(schema_drift::wrong_primary_key, problem.column, std::move(problem.description));
         for (const auto& key : want_.foreign_keys) compare_foreign_key(*live, key);
         for (const auto column : want_.indexed_columns) {
             const bool indexed = std::any_of(live->indexes.begin(), live->indexes.end(), [&](const live_index& i) {
@@ -72,15 +77,20 @@ public:
                                    want_.name, column));
         }
         for (const auto& column : live->columns)
-            if (!want_.has_column(column.name) && column.not_null && !column.default_sql &&
+            if (!want_.has_column(column.name) && column.not_null && !has_default(column) &&
                 column.primary_key_position == 0 && !column.generated)
                 report(schema_drift::unexpected_required_column, column.name,
-                       fmt::format("{}.{} is NOT NULL without a default, but {} has no field for it: inserting one "
-                                   "would fail",
-                                   want_.name, column.name, want_.owner));
+                       fmt::format("{}.{} is NOT NULL {}, but {} has no field for it: inserting one would fail",
+                                   want_.name, column.name,
+                                   column.default_sql ? "with DEFAULT NULL" : "without a default", want_.owner));
     }
 
 private:
+    /// A default that gives a value: `NOT NULL DEFAULT NULL` makes every insert without the column fail.
+    static bool has_default(const live_column& column) {
+        return column.default_sql && !same_identifier(*column.default_sql, "NULL");
+    }
+
     void report(schema_drift kind, std::string_view column, std::string description) {
         out_.push_back({kind, std::string(want_.name), std::string(column), std::move(description)});
     }
@@ -107,7 +117,7 @@ private:
                        : fmt::format("{}.{} is NOT NULL, but its field in {} is std::optional: writing std::nullopt "
                                      "would fail",
                                      want_.name, want.name, want_.owner));
-        if (want.primary_key != (have->primary_key_position > 0))
+        if (!want_.key && want.primary_key != (have->primary_key_position > 0))  // a model's key: key_problems
             report(schema_drift::wrong_primary_key, want.name,
                    want.primary_key ? fmt::format("{}.{} is not the table's primary key, but it is {}'s key",
                                                   want_.name, want.name, want_.owner)

@@ -5,6 +5,7 @@
 #include <relate/sqlite/connection.hpp>
 
 #include <string>
+#include <vector>
 
 namespace relate::detail {
 
@@ -17,6 +18,8 @@ struct session {
 
     sqlite::connection conn;
     database_options options;
+    /// The tables (by their table_info) whose key was found to behave as the model's.
+    std::vector<const void*> keys_checked;
 };
 
 }  // namespace relate::detail

@@ -41,6 +41,8 @@ struct table_info {
     std::string_view model;
     std::string_view table;
     std::string_view primary_key;
+    std::string_view key_affinity;  ///< INTEGER, REAL, TEXT or BLOB
+    bool key_assigned;              ///< an integer key SQLite assigns on insert
     std::vector<child_edge> children;
     std::vector<parent_edge> parents;
     std::vector<junction_edge> junctions;
@@ -64,7 +66,8 @@ template <class M>
 const table_info& table_info_of() {
     static const table_info info = [] {
         using L = model_layout<M>;
-        table_info out{type_name<M>, L::table, L::primary_key_name, {}, {}, {}};
+        table_info out{type_name<M>, L::table, L::primary_key_name, sql_type_name<storage_t<typename L::key_type>>(),
+                       L::key_is_assigned, {}, {}, {}};
         [&]<std::size_t... R>(std::index_sequence<R...>) {
             (describe_edge<M, L::relation_fields[R]>(out), ...);
         }(std::make_index_sequence<L::relation_count>{});
