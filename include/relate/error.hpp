@@ -82,6 +82,12 @@ public:
     using error::error;
 };
 
+/// A relate::database was used by a second thread while a first one was using it.
+class concurrent_use_error : public error {
+public:
+    using error::error;
+};
+
 /// An identifier or schema change relate refuses (migrations).
 class schema_error : public error {
 public:

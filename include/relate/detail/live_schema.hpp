@@ -20,11 +20,13 @@ namespace relate::detail {
 /// and out of the statement cache (schema reads are rare).
 class schema_query {
 public:
-    schema_query(sqlite::connection& conn, std::string sql) : statement_(conn.handle(), std::move(sql), uncounted_) {}
+    schema_query(sqlite::connection& conn, std::string sql)
+        : use_(conn), statement_(conn.handle(), std::move(sql), uncounted_) {}
     sqlite::statement& operator*() noexcept { return statement_; }
     sqlite::statement* operator->() noexcept { return &statement_; }
 
 private:
+    sqlite::connection_use use_;
     sqlite::statistics uncounted_;
     sqlite::statement statement_;
 };

@@ -7,22 +7,46 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace relate::sqlite {
+
+class connection;
+
+/// One thread's use of a connection, from the first call until the last statement lease and
+/// transaction end: another thread that starts using the connection meanwhile gets
+/// relate::concurrent_use_error instead of corrupting it. Nested uses by the same thread count.
+class connection_use {
+public:
+    inline explicit connection_use(connection& conn);
+    connection_use(connection_use&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+    connection_use(const connection_use&) = delete;
+    connection_use& operator=(const connection_use&) = delete;
+    connection_use& operator=(connection_use&&) = delete;
+    inline ~connection_use();
+
+private:
+    connection* conn_;
+};
 
 /// A statement borrowed from the cache; it is reset and given back when the lease ends.
 class statement_lease {
 public:
-    explicit statement_lease(statement& cached) : statement_(&cached) { cached.set_in_use(true); }
-    explicit statement_lease(std::unique_ptr<statement> owned) : owned_(std::move(owned)), statement_(owned_.get()) {}
+    statement_lease(connection_use use, statement& cached) : use_(std::move(use)), statement_(&cached) {
+        cached.set_in_use(true);
+    }
+    statement_lease(connection_use use, std::unique_ptr<statement> owned)
+        : use_(std::move(use)), owned_(std::move(owned)), statement_(owned_.get()) {}
     statement_lease(statement_lease&& other) noexcept
-        : owned_(std::move(other.owned_)), statement_(std::exchange(other.statement_, nullptr)) {}
+        : use_(std::move(other.use_)), owned_(std::move(other.owned_)), statement_(std::exchange(other.statement_, nullptr)) {}
     statement_lease(const statement_lease&) = delete;
     statement_lease& operator=(const statement_lease&) = delete;
     statement_lease& operator=(statement_lease&&) = delete;
@@ -36,6 +60,7 @@ public:
     statement* operator->() const noexcept { return statement_; }
 
 private:
+    connection_use use_;                // released last, after the reset
     std::unique_ptr<statement> owned_;  // set only when the cached one was already busy
     statement* statement_;
 };
@@ -43,7 +68,7 @@ private:
 class connection {
 public:
     /// Opens (creating if needed) the database at path; ":memory:" for an in-memory one.
-    connection(const std::string& path, std::chrono::milliseconds busy_timeout) {
+    connection(const std::string& path, std::chrono::milliseconds busy_timeout) : busy_timeout_(busy_timeout) {
         const int rc = sqlite3_open_v2(path.c_str(), &db_,
                                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
                                        nullptr);
@@ -57,7 +82,7 @@ public:
             }
         }
         sqlite3_extended_result_codes(db_, 1);
-        sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
+        sqlite3_busy_handler(db_, &poll_until_timeout, this);
     }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
@@ -69,6 +94,7 @@ public:
 
     /// Runs SQL that is not a data statement (PRAGMA, DDL, transaction control): not counted.
     void execute(const std::string& sql) {
+        const connection_use use(*this);
         char* message = nullptr;
         const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
         sqlite3_free(message);
@@ -78,6 +104,7 @@ public:
     /// Runs one transaction-control statement (BEGIN, COMMIT, SAVEPOINT ...), prepared on first
     /// use and kept, since every unit of work and every load runs two: not counted in stats().
     void control(std::string_view sql) {
+        const connection_use use(*this);
         auto found = control_.find(sql);
         if (found == control_.end()) {
             sqlite3_stmt* prepared = nullptr;
@@ -93,15 +120,22 @@ public:
     }
 
     /// The cached statement for this SQL text, prepared on first use.
-    statement_lease prepare(std::string_view sql) { return lease(cached(sql)); }
+    statement_lease prepare(std::string_view sql) {
+        connection_use use(*this);
+        return lease(std::move(use), cached(sql));
+    }
 
     /// The same for SQL text that lives as long as the program (relate's per-model statements),
     /// found by its address rather than by hashing the text: finds by key run it once per call.
     statement_lease prepare_static(const std::string& sql) {
+        connection_use use(*this);
         statement*& slot = by_address_[&sql];
         if (slot == nullptr) slot = &cached(sql);
-        return lease(*slot);
+        return lease(std::move(use), *slot);
     }
+
+    /// How long a statement waits for another connection's lock before SQLITE_BUSY.
+    [[nodiscard]] std::chrono::milliseconds busy_timeout() const noexcept { return busy_timeout_; }
 
     /// Calls `observer` with the SQL text and run time of every data statement relate runs on
     /// this connection (those stats() counts); an empty function stops it.
@@ -126,9 +160,38 @@ private:
     }
 
     /// The cached statement, or a fresh one when it is already running (a nested use).
-    statement_lease lease(statement& st) {
-        if (st.in_use()) return statement_lease{std::make_unique<statement>(db_, st.sql(), stats_, &observer_)};
-        return statement_lease{st};
+    statement_lease lease(connection_use use, statement& st) {
+        if (st.in_use())
+            return statement_lease{std::move(use), std::make_unique<statement>(db_, st.sql(), stats_, &observer_)};
+        return statement_lease{std::move(use), st};
+    }
+
+    friend class connection_use;
+
+    /// connection_use's count: the thread using the connection, and how many uses it holds.
+    void enter() {
+        const std::thread::id me = std::this_thread::get_id();
+        std::thread::id user{};
+        if (!user_.compare_exchange_strong(user, me, std::memory_order_acquire) && user != me)
+            throw concurrent_use_error(
+                "relate: this relate::database is in use by another thread; a database is one connection for one "
+                "thread at a time: open a relate::database per thread");
+        ++uses_;
+    }
+    void leave() noexcept {
+        if (--uses_ == 0) user_.store(std::thread::id{}, std::memory_order_release);
+    }
+
+    /// The busy handler: polls for the lock every millisecond until the timeout. SQLite's own
+    /// handler backs off to 100 ms sleeps, so a writer rarely wakes in the short gap between two
+    /// of another writer's transactions, and can wait out a whole run of them into SQLITE_BUSY.
+    static int poll_until_timeout(void* self, int attempt) {
+        auto& conn = *static_cast<connection*>(self);
+        const auto now = std::chrono::steady_clock::now();
+        if (attempt == 0) conn.busy_since_ = now;
+        if (now - conn.busy_since_ >= conn.busy_timeout_) return 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds{1});
+        return 1;
     }
 
     struct finalizer {
@@ -142,11 +205,20 @@ private:
     };
 
     sqlite3* db_ = nullptr;
+    std::chrono::milliseconds busy_timeout_;
+    std::chrono::steady_clock::time_point busy_since_;
+    std::atomic<std::thread::id> user_{};
+    int uses_ = 0;  ///< touched only by the thread in user_
     statistics stats_;
     statement_observer observer_;
     std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
     std::unordered_map<const std::string*, statement*> by_address_;  // into cache_
     std::unordered_map<std::string, control_statement, sql_hash, std::equal_to<>> control_;
 };
+
+connection_use::connection_use(connection& conn) : conn_(&conn) { conn.enter(); }
+connection_use::~connection_use() {
+    if (conn_ != nullptr) conn_->leave();
+}
 
 }  // namespace relate::sqlite

@@ -14,7 +14,7 @@ enum class transaction_mode {
 
 class transaction {
 public:
-    explicit transaction(connection& conn, transaction_mode mode = transaction_mode::deferred) : conn_(conn) {
+    explicit transaction(connection& conn, transaction_mode mode = transaction_mode::deferred) : use_(conn), conn_(conn) {
         if (conn_.in_transaction()) {
             // One name serves every level: SQLite resolves a savepoint name to the innermost one.
             nested_ = true;
@@ -45,6 +45,7 @@ public:
     }
 
 private:
+    connection_use use_;  ///< the whole transaction belongs to this thread
     connection& conn_;
     bool nested_ = false;
     bool done_ = false;
