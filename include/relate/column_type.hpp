@@ -154,8 +154,9 @@ void split_time(std::chrono::sys_time<Duration> t, std::int64_t& seconds, std::i
         nanos = 0;
     } else {
         constexpr std::int64_t den = period::den;
-        seconds = count / den - (count % den < 0 ? 1 : 0);
-        nanos = (count - seconds * den) * (1'000'000'000 / den);
+        const std::int64_t remainder = count % den;  // seconds * den could overflow near the clock's minimum
+        seconds = count / den - (remainder < 0 ? 1 : 0);
+        nanos = (remainder < 0 ? remainder + den : remainder) * (1'000'000'000 / den);
     }
     if (seconds < first_stored_second || seconds > last_stored_second)
         throw_time_out_of_range("a time " + std::to_string(seconds) + " s from 1970");
