@@ -2,6 +2,7 @@
 
 #include "blog_models.hpp"
 
+#include <relate/format.hpp>
 #include <relate/relate.hpp>
 
 #include <catch2/catch.hpp>

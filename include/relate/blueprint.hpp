@@ -18,7 +18,7 @@
 #include <relate/error.hpp>
 #include <relate/relation.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstddef>
 #include <deque>
@@ -151,7 +151,7 @@ public:
     /// What deleting the parent row does: relate::cascade, relate::set_null or relate::restrict.
     column_blueprint& on_delete(delete_policy policy) {
         if (!spec_.reference)
-            throw schema_error(fmt::format("relate: on_delete on {}.{} needs references(...) before it", table_,
+            throw schema_error(detail::format("relate: on_delete on {}.{} needs references(...) before it", table_,
                                            spec_.name));
         spec_.reference->on_delete = policy;
         return *this;
@@ -177,7 +177,7 @@ private:
 class foreign_key_blueprint {
 public:
     foreign_key_blueprint(std::string_view table, std::vector<std::string> columns) {
-        if (columns.empty()) throw schema_error(fmt::format("relate: foreign(...) on {} needs a column", table));
+        if (columns.empty()) throw schema_error(detail::format("relate: foreign(...) on {} needs a column", table));
         spec_.columns = detail::checked_names(std::move(columns), "column");
     }
 
@@ -296,7 +296,7 @@ private:
     }
 
     void validate_columns(const std::vector<std::string>& columns) const {
-        if (columns.empty()) throw schema_error(fmt::format("relate: an index or key of {} needs a column", table_));
+        if (columns.empty()) throw schema_error(detail::format("relate: an index or key of {} needs a column", table_));
         for (const auto& column : columns) detail::validate_identifier(column, "column");
     }
 
@@ -310,7 +310,7 @@ private:
     void add_index(std::vector<std::string> columns, std::string_view name, bool unique) {
         validate_columns(columns);
         std::string index_name =
-            name.empty() ? fmt::format("{}_{}_{}", table_, fmt::join(columns, "_"), unique ? "unique" : "index")
+            name.empty() ? detail::format("{}_{}_{}", table_, detail::join(columns, "_"), unique ? "unique" : "index")
                          : std::string(name);
         detail::validate_identifier(index_name, "index");
         operations_.emplace_back(detail::add_index_op{{std::move(index_name), std::move(columns), unique}});

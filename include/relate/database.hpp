@@ -105,7 +105,7 @@ public:
         if (session_.options.prevent_lazy_loading && state.from_multi_row_query()) {
             constexpr std::size_t index = detail::relation_index<M, R>();
             using E = detail::edge<M, index>;
-            throw lazy_loading_violation(fmt::format(
+            throw lazy_loading_violation(detail::format(
                 "relate: lazy loading {}::{} on a {} that came from a multi-row query (the N+1 pattern); eager-load it "
                 "with db.query<{}>().with(&{}::{}), or load the whole vector with db.load(rows, &{}::{})",
                 E::origin.owner, E::member, E::origin.owner, E::origin.owner, E::origin.owner, E::member,

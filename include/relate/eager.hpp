@@ -79,7 +79,7 @@ std::size_t column_at(const T& object, const void* address) {
         ((static_cast<const void*>(&get_field<L::column_fields[K]>(object)) == address ? void(found = K) : void()), ...);
     }(std::make_index_sequence<L::column_count>{});
     if (found == L::column_count)
-        throw error(fmt::format("relate: select() names a member of {} that is not a column", type_name<T>));
+        throw error(detail::format("relate: select() names a member of {} that is not a column", type_name<T>));
     return found;
 }
 

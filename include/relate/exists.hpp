@@ -9,7 +9,7 @@
 #include <relate/detail/relation_access.hpp>
 #include <relate/expr.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -28,22 +28,22 @@ fragment exists_related(const fragment* condition) {
     using OL = model_layout<Owner>;
     using TL = model_layout<typename E::target>;
     const int scope = (condition != nullptr ? condition->max_scope : 0) + 1;
-    const std::string alias = fmt::format("\"r{}\"", scope);
+    const std::string alias = detail::format("\"r{}\"", scope);
     fragment f;
     if constexpr (E::kind == relation_kind::belongs_to_many) {
-        const std::string junction = fmt::format("\"r{}j\"", scope);
-        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} JOIN {} AS {} ON {}.{} = {}.{} WHERE {}.{} = ",
+        const std::string junction = detail::format("\"r{}j\"", scope);
+        f.text(detail::format("EXISTS (SELECT 1 FROM {} AS {} JOIN {} AS {} ON {}.{} = {}.{} WHERE {}.{} = ",
                            sql_identifier(TL::table), alias, sql_identifier(E::junction), junction, junction,
                            sql_identifier(E::junction_target_key), alias, sql_identifier(TL::primary_key_name), junction,
                            sql_identifier(E::junction_owner_key)))
             .column(OL::primary_key_name);
     } else if constexpr (E::kind == relation_kind::belongs_to) {
-        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", sql_identifier(TL::table), alias))
+        f.text(detail::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", sql_identifier(TL::table), alias))
             .column(TL::primary_key_name, scope)
             .text(" = ")
             .column(E::foreign_key);
     } else {
-        f.text(fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", sql_identifier(TL::table), alias))
+        f.text(detail::format("EXISTS (SELECT 1 FROM {} AS {} WHERE ", sql_identifier(TL::table), alias))
             .column(E::foreign_key, scope)
             .text(" = ")
             .column(OL::primary_key_name);

@@ -27,7 +27,7 @@
 #include <relate/error.hpp>
 #include <relate/sqlite/connection.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <functional>
 #include <string>
@@ -48,7 +48,7 @@ public:
     void create(std::string_view table, const std::function<void(blueprint&)>& define) {
         validate_table(table);
         if (detail::table_exists(run_.conn(), table))
-            throw schema_error(fmt::format("relate: cannot create table {}: it already exists", table));
+            throw schema_error(detail::format("relate: cannot create table {}: it already exists", table));
         blueprint t{table};
         define(t);
         for (const auto& sql : detail::table_creation(t).statements()) run_.run(sql);
@@ -60,7 +60,7 @@ public:
     void table(std::string_view table, const std::function<void(blueprint&)>& define) {
         validate_table(table);
         if (!detail::table_exists(run_.conn(), table))
-            throw schema_error(fmt::format("relate: cannot change table {}: it does not exist", table));
+            throw schema_error(detail::format("relate: cannot change table {}: it does not exist", table));
         blueprint t{table};
         define(t);
         detail::table_change(run_, t).apply();
@@ -70,7 +70,7 @@ public:
     void drop(std::string_view table) {
         validate_table(table);
         if (!detail::table_exists(run_.conn(), table))
-            throw schema_error(fmt::format("relate: cannot drop table {}: it does not exist", table));
+            throw schema_error(detail::format("relate: cannot drop table {}: it does not exist", table));
         run_.run("DROP TABLE " + detail::sql_identifier(table));
     }
 
@@ -84,10 +84,10 @@ public:
         validate_table(from);
         validate_table(to);
         if (!detail::table_exists(run_.conn(), from))
-            throw schema_error(fmt::format("relate: cannot rename table {}: it does not exist", from));
+            throw schema_error(detail::format("relate: cannot rename table {}: it does not exist", from));
         if (detail::table_exists(run_.conn(), to))
-            throw schema_error(fmt::format("relate: cannot rename table {} to {}: {} already exists", from, to, to));
-        run_.run(fmt::format("ALTER TABLE {} RENAME TO {}", detail::sql_identifier(from), detail::sql_identifier(to)));
+            throw schema_error(detail::format("relate: cannot rename table {} to {}: {} already exists", from, to, to));
+        run_.run(detail::format("ALTER TABLE {} RENAME TO {}", detail::sql_identifier(from), detail::sql_identifier(to)));
     }
 
     [[nodiscard]] bool has_table(std::string_view table) {
@@ -113,7 +113,7 @@ private:
     static void validate_table(std::string_view table) {
         detail::validate_identifier(table, "table");
         if (detail::same_identifier(table, detail::migrations_table))
-            throw schema_error(fmt::format("relate: table name {} is reserved for relate's record of applied migrations",
+            throw schema_error(detail::format("relate: table name {} is reserved for relate's record of applied migrations",
                                            detail::migrations_table));
     }
 

@@ -1,5 +1,6 @@
 #pragma once
-// relate: a header-only C++20 ORM over SQLite. Include this header; link SQLite, fmt and Boost.
+// relate: a header-only C++20 ORM over SQLite. Include this header; link SQLite. Optional headers:
+// <relate/format.hpp> (fmt::print of models, needs fmt) and <relate/json.hpp> (needs nlohmann/json).
 
 #include <relate/blueprint.hpp>
 #include <relate/column_type.hpp>
@@ -8,7 +9,6 @@
 #include <relate/error.hpp>
 #include <relate/exists.hpp>
 #include <relate/expr.hpp>
-#include <relate/format.hpp>
 #include <relate/migration.hpp>
 #include <relate/migration_status.hpp>
 #include <relate/model.hpp>

@@ -11,7 +11,7 @@
 #include <relate/detail/session.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <memory>
 #include <utility>
@@ -59,7 +59,7 @@ public:
         requires(edge::kind == detail::relation_kind::belongs_to)
     {
         if (detail::key_unassigned(parent))
-            throw validation_error(fmt::format(
+            throw validation_error(detail::format(
                 "relate: cannot associate {}::{} with a {} that has no {} yet; insert it first, or use "
                 "relate::parent(&{}::{}, parent) in a unit of work",
                 edge::origin.owner, edge::member, detail::type_name<target>, detail::model_layout<target>::primary_key_name,

@@ -15,7 +15,7 @@
 #include <relate/detail/reflect.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -150,12 +150,12 @@ private:
 
 [[noreturn]] inline void throw_not_loaded(const relation_state& state, std::string_view what) {
     if (state.origin() == nullptr)
-        throw not_loaded(fmt::format(
+        throw not_loaded(detail::format(
             "relate: {} is not loaded; load it with db.load(model, &Model::member) or eager-load it with "
             "db.query<Model>().with(&Model::member)",
             what));
     const auto& o = *state.origin();
-    throw not_loaded(fmt::format(
+    throw not_loaded(detail::format(
         "relate: {}::{} is not loaded; load it with db.load(model, &{}::{}) or eager-load it with "
         "db.query<{}>().with(&{}::{})",
         o.owner, o.member, o.owner, o.member, o.owner, o.owner, o.member));
@@ -238,8 +238,8 @@ private:
         if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
         if (box_.get() == nullptr) {
             if (const relation_origin* o = state_.origin())
-                throw not_found(fmt::format("relate: {}::{} is loaded and empty (no related row)", o->owner, o->member));
-            throw not_found(fmt::format("relate: {} is loaded and empty (no related row)", Derived::describe()));
+                throw not_found(detail::format("relate: {}::{} is loaded and empty (no related row)", o->owner, o->member));
+            throw not_found(detail::format("relate: {} is loaded and empty (no related row)", Derived::describe()));
         }
         return box_.get();
     }
@@ -285,7 +285,7 @@ private:
 /// "has_many<Post>": how a relation describes itself before it knows its owner.
 template <class T>
 std::string relation_description(std::string_view kind) {
-    return fmt::format("{}<{}>", kind, type_name<T>);
+    return detail::format("{}<{}>", kind, type_name<T>);
 }
 
 }  // namespace detail

@@ -8,7 +8,7 @@
 #include <relate/detail/sql_text.hpp>
 #include <relate/model.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <string>
 #include <string_view>
@@ -58,7 +58,7 @@ void append_reference_if_foreign_key(std::string& out) {
     if constexpr (E::kind == relation_kind::belongs_to) {
         using TL = model_layout<typename E::target>;
         if (E::foreign_key == L::column_names[K])
-            out = fmt::format(" REFERENCES {} ({}) ON DELETE {}", sql_identifier(TL::table),
+            out = detail::format(" REFERENCES {} ({}) ON DELETE {}", sql_identifier(TL::table),
                               sql_identifier(TL::primary_key_name),
                               on_delete_sql(declared_policy<typename E::target, T>(E::foreign_key)));
     }
@@ -84,7 +84,7 @@ std::vector<std::string> junction_ddl() {
     using TL = model_layout<typename E::target>;
     const auto key_column = [](std::string_view name, std::string_view type, std::string_view table,
                                std::string_view key) {
-        return fmt::format("{} {} NOT NULL REFERENCES {} ({}) ON DELETE CASCADE", sql_identifier(name), type, sql_identifier(table),
+        return detail::format("{} {} NOT NULL REFERENCES {} ({}) ON DELETE CASCADE", sql_identifier(name), type, sql_identifier(table),
                            sql_identifier(key));
     };
     std::string owner = key_column(E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), OL::table,
@@ -95,11 +95,11 @@ std::vector<std::string> junction_ddl() {
     const bool owner_first = snake_case(type_name<T>).view() <= snake_case(type_name<typename E::target>).view();
     const std::string_view first_key = owner_first ? E::junction_owner_key : E::junction_target_key;
     const std::string_view second_key = owner_first ? E::junction_target_key : E::junction_owner_key;
-    return {fmt::format("CREATE TABLE IF NOT EXISTS {} ({}, {}, PRIMARY KEY ({}, {})) WITHOUT ROWID", sql_identifier(E::junction),
+    return {detail::format("CREATE TABLE IF NOT EXISTS {} ({}, {}, PRIMARY KEY ({}, {})) WITHOUT ROWID", sql_identifier(E::junction),
                         owner_first ? owner : target, owner_first ? target : owner, sql_identifier(first_key),
                         sql_identifier(second_key)),
-            fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
-                        sql_identifier(fmt::format("{}_{}_index", E::junction, second_key)), sql_identifier(E::junction),
+            detail::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                        sql_identifier(detail::format("{}_{}_index", E::junction, second_key)), sql_identifier(E::junction),
                         sql_identifier(second_key))};
 }
 
@@ -136,12 +136,12 @@ std::vector<std::string> table_ddl() {
     }(std::make_index_sequence<L::column_count>{});
 
     std::vector<std::string> out{
-        fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", sql_identifier(L::table), fmt::join(columns, ", "))};
+        detail::format("CREATE TABLE IF NOT EXISTS {} ({})", sql_identifier(L::table), detail::join(columns, ", "))};
     for (std::size_t k = 0; k < L::column_count; ++k) {
         const std::string_view column = L::column_names[k];
         if (k == L::primary_key_column || !looks_like_foreign_key(column)) continue;
-        out.push_back(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
-                                  sql_identifier(fmt::format("{}_{}_index", L::table, column)), sql_identifier(L::table),
+        out.push_back(detail::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                                  sql_identifier(detail::format("{}_{}_index", L::table, column)), sql_identifier(L::table),
                                   sql_identifier(column)));
     }
     [&]<std::size_t... R>(std::index_sequence<R...>) {

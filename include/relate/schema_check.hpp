@@ -16,7 +16,7 @@
 #include <relate/schema_difference.hpp>
 #include <relate/sqlite/transaction.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -41,7 +41,7 @@ expected_table expected_junction() {
     using E = edge<T, I>;
     using OL = model_layout<T>;
     using TL = model_layout<typename E::target>;
-    expected_table out{E::junction, fmt::format("{}::{}", E::origin.owner, E::member), true, {}, {}, {}, {}};
+    expected_table out{E::junction, detail::format("{}::{}", E::origin.owner, E::member), true, {}, {}, {}, {}};
     out.columns = {{E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), true, true},
                    {E::junction_target_key, sql_type_name<storage_t<typename TL::key_type>>(), true, true}};
     out.foreign_keys = {{E::junction_owner_key, OL::table, OL::primary_key_name, "CASCADE"},

@@ -10,7 +10,7 @@
 #include <relate/detail/relation_access.hpp>
 #include <relate/detail/row.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <array>
 #include <memory>
@@ -195,7 +195,7 @@ parent_groups load_belongs_to(session& s, const include_node& node, const std::v
 
 /// "target" JOIN "junction" AS "relate_junction" ON the junction's target key = the target's key.
 inline std::string junction_join(const edge_loader& e) {
-    return fmt::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}", sql_identifier(e.target_table),
+    return detail::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}", sql_identifier(e.target_table),
                        sql_identifier(e.junction), sql_identifier(e.junction_target_key), sql_identifier(e.target_table),
                        sql_identifier(e.target_columns[e.target_key]));
 }

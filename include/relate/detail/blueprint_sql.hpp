@@ -10,7 +10,7 @@
 #include <relate/error.hpp>
 #include <relate/schema.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <functional>
 #include <optional>
@@ -21,14 +21,14 @@
 namespace relate::detail {
 
 inline std::string reference_sql(const foreign_reference& reference) {
-    return fmt::format("REFERENCES {} ({}) ON DELETE {}", sql_identifier(reference.table),
+    return detail::format("REFERENCES {} ({}) ON DELETE {}", sql_identifier(reference.table),
                        sql_identifier(reference.column), on_delete_sql(reference.on_delete));
 }
 
 /// set_null on a NOT NULL column would fail on the first delete of a parent: refused up front.
 inline void check_on_delete(std::string_view table, std::string_view column, bool nullable, delete_policy policy) {
     if (policy == delete_policy::set_null && !nullable)
-        throw schema_error(fmt::format("relate: {}.{} cannot use on_delete(relate::set_null): the column is not "
+        throw schema_error(detail::format("relate: {}.{} cannot use on_delete(relate::set_null): the column is not "
                                        "nullable()",
                                        table, column));
 }
@@ -40,8 +40,8 @@ inline void check_reference(std::string_view table, std::string_view column, boo
 
 /// foreign("userId") or foreign({"a", "b"}), as the migration wrote it.
 inline std::string foreign_call(const std::vector<std::string>& columns) {
-    if (columns.size() == 1) return fmt::format("foreign(\"{}\")", columns.front());
-    return fmt::format("foreign({{\"{}\"}})", fmt::join(columns, "\", \""));
+    if (columns.size() == 1) return detail::format("foreign(\"{}\")", columns.front());
+    return detail::format("foreign({{\"{}\"}})", detail::join(columns, "\", \""));
 }
 
 /// A foreign key of t.foreign(...) checked against the table: references() given, one parent
@@ -50,16 +50,16 @@ inline std::string foreign_call(const std::vector<std::string>& columns) {
 inline void check_foreign_key(std::string_view table, const foreign_key_spec& key,
                               const std::function<std::optional<bool>(const std::string&)>& nullable_of) {
     if (key.table.empty())
-        throw schema_error(fmt::format("relate: {} on {} needs references(...)", foreign_call(key.columns), table));
+        throw schema_error(detail::format("relate: {} on {} needs references(...)", foreign_call(key.columns), table));
     if (key.parent_columns.size() != key.columns.size())
-        throw schema_error(fmt::format("relate: {} on {} names {} column{} but references {} ({}) names {}",
+        throw schema_error(detail::format("relate: {} on {} names {} column{} but references {} ({}) names {}",
                                        foreign_call(key.columns), table, key.columns.size(),
                                        key.columns.size() == 1 ? "" : "s", key.table,
-                                       fmt::join(key.parent_columns, ", "), key.parent_columns.size()));
+                                       detail::join(key.parent_columns, ", "), key.parent_columns.size()));
     for (const auto& column : key.columns) {
         const std::optional<bool> nullable = nullable_of(column);
         if (!nullable)
-            throw schema_error(fmt::format("relate: cannot add a foreign key to {}.{}: there is no such column", table,
+            throw schema_error(detail::format("relate: cannot add a foreign key to {}.{}: there is no such column", table,
                                            column));
         check_on_delete(table, column, *nullable, key.on_delete);
     }
@@ -77,7 +77,7 @@ inline live_foreign_key foreign_key_of(const std::string& column, const foreign_
 /// "userId" INTEGER NOT NULL DEFAULT 0 REFERENCES "users" ("id") ON DELETE CASCADE
 inline std::string column_sql(std::string_view table, const column_spec& column) {
     if (column.reference) check_reference(table, column.name, column.nullable, *column.reference);
-    std::string out = fmt::format("{} {}", sql_identifier(column.name), column.type);
+    std::string out = detail::format("{} {}", sql_identifier(column.name), column.type);
     if (column.primary_key)
         out += " PRIMARY KEY";  // INTEGER PRIMARY KEY: the rowid, never NULL
     else if (!column.nullable)
@@ -91,9 +91,9 @@ inline std::string index_sql(std::string_view table, const index_spec& index, bo
     validate_identifier(index.name, "index");
     std::vector<std::string> columns;
     for (const auto& column : index.columns) columns.push_back(sql_identifier(column));
-    return fmt::format("CREATE {}INDEX {}{} ON {} ({})", index.unique ? "UNIQUE " : "",
+    return detail::format("CREATE {}INDEX {}{} ON {} ({})", index.unique ? "UNIQUE " : "",
                        if_not_exists ? "IF NOT EXISTS " : "", sql_identifier(index.name), sql_identifier(table),
-                       fmt::join(columns, ", "));
+                       detail::join(columns, ", "));
 }
 
 /// The index a column asks for: <table>_<column>_unique for unique(), else <table>_<column>_index
@@ -101,7 +101,7 @@ inline std::string index_sql(std::string_view table, const index_spec& index, bo
 /// changed column keeps the index it already had.
 inline std::optional<index_spec> column_index(std::string_view table, const column_spec& column) {
     if (!column.unique && !column.reference) return std::nullopt;
-    return index_spec{fmt::format("{}_{}_{}", table, column.name, column.unique ? "unique" : "index"),
+    return index_spec{detail::format("{}_{}_{}", table, column.name, column.unique ? "unique" : "index"),
                       {column.name},
                       column.unique};
 }

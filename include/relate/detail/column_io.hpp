@@ -7,7 +7,7 @@
 #include <relate/error.hpp>
 #include <relate/sqlite/statement.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cmath>
 #include <limits>
@@ -66,12 +66,12 @@ struct column_context {
 inline std::string describe_column_value(const sqlite::statement& st, int index) {
     switch (st.column_type(index)) {
         case SQLITE_INTEGER: return std::to_string(st.column_int64(index));
-        case SQLITE_FLOAT: return fmt::format("{}", st.column_double(index));
+        case SQLITE_FLOAT: return detail::format("{}", st.column_double(index));
         case SQLITE_NULL: return "NULL";
-        case SQLITE_BLOB: return fmt::format("a {}-byte BLOB", st.column_blob(index).size());
+        case SQLITE_BLOB: return detail::format("a {}-byte BLOB", st.column_blob(index).size());
         default: {
             const std::string_view text = st.column_text(index);
-            return fmt::format("'{}'", text.size() > 40 ? std::string(text.substr(0, 40)) + "..." : std::string(text));
+            return detail::format("'{}'", text.size() > 40 ? std::string(text.substr(0, 40)) + "..." : std::string(text));
         }
     }
 }
@@ -80,11 +80,11 @@ inline std::string describe_column_value(const sqlite::statement& st, int index)
 /// ("an argument of relate::raw").
 inline std::string describe_place(column_context where) {
     if (where.table.empty()) return std::string(where.column.empty() ? "a value" : where.column);
-    return fmt::format("{}.{}", where.table, where.column);
+    return detail::format("{}.{}", where.table, where.column);
 }
 
 [[noreturn]] inline void throw_unstorable(column_context where, std::string_view value, std::string_view why) {
-    throw type_error(fmt::format("relate: cannot store {} = {}: {}", describe_place(where), value, why));
+    throw type_error(detail::format("relate: cannot store {} = {}: {}", describe_place(where), value, why));
 }
 
 /// A stored value, refused when SQLite would not keep it: SQLite binds NaN as NULL.
@@ -114,7 +114,7 @@ decltype(auto) with_storage(const F& field, column_context where, Use&& use) {
         } catch (const error&) {
             throw;
         } catch (const std::exception& e) {
-            throw type_error(fmt::format("relate: cannot store {}: {}", describe_place(where), e.what()));
+            throw type_error(detail::format("relate: cannot store {}: {}", describe_place(where), e.what()));
         }
     }
 }
@@ -197,14 +197,14 @@ sqlite::value operand_value(const U& operand, column_context where) {
             if (std::isnan(operand)) throw_unstorable(where, "NaN", "a condition cannot compare with NaN (SQLite binds it as NULL)");
             if constexpr (std::is_same_v<V, float>) {
                 if (std::isfinite(operand) && std::fabs(operand) > std::numeric_limits<float>::max())
-                    throw_unstorable(where, fmt::format("{}", operand), "it is out of range for the field's type (float)");
+                    throw_unstorable(where, detail::format("{}", operand), "it is out of range for the field's type (float)");
                 return static_cast<double>(static_cast<float>(operand));  // the value a float field stores
             } else {
                 return static_cast<double>(operand);
             }
         } else {
             if (!integer_fits<std::conditional_t<std::is_integral_v<V>, V, std::int64_t>>(operand))
-                throw_unstorable(where, fmt::format("{}", operand),
+                throw_unstorable(where, detail::format("{}", operand),
                                  "it is out of range for the field's type, so the condition would not mean what it says");
             return static_cast<std::int64_t>(operand);
         }
@@ -227,7 +227,7 @@ F from_value(const sqlite::value& v) {
 
 template <class V>
 [[noreturn]] void throw_unreadable(const sqlite::statement& st, int index, column_context where, std::string_view why) {
-    throw type_error(fmt::format("relate: cannot read {}.{} (value {}): {}", where.table, where.column,
+    throw type_error(detail::format("relate: cannot read {}.{} (value {}): {}", where.table, where.column,
                                  describe_column_value(st, index), why));
 }
 

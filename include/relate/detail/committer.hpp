@@ -17,7 +17,7 @@
 #include <relate/remove_plan.hpp>
 #include <relate/sqlite/transaction.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <functional>
@@ -58,10 +58,10 @@ const link_relation& link_relation_of() {
                              E::junction,
                              E::junction_target_key,
                              &E::origin,
-                             fmt::format("INSERT INTO {} ({}, {}) VALUES (?, ?) ON CONFLICT DO NOTHING", table, owner, target),
-                             fmt::format("DELETE FROM {} WHERE {} = ?", table, owner),
-                             fmt::format("DELETE FROM {} WHERE {} IN (", table, target),
-                             fmt::format(") AND {} = ?", owner)};
+                             detail::format("INSERT INTO {} ({}, {}) VALUES (?, ?) ON CONFLICT DO NOTHING", table, owner, target),
+                             detail::format("DELETE FROM {} WHERE {} = ?", table, owner),
+                             detail::format("DELETE FROM {} WHERE {} IN (", table, target),
+                             detail::format(") AND {} = ?", owner)};
     }();
     return relation;
 }
@@ -117,7 +117,7 @@ public:
     template <class M>
     void write(M& object, bool insert, const std::optional<parent_link>& link = std::nullopt) {
         if (insert && !inserts_.insert(&object))
-            throw error(fmt::format("relate: this {} is already staged for insert in the unit of work", type_name<M>));
+            throw error(detail::format("relate: this {} is already staged for insert in the unit of work", type_name<M>));
         batch_of<M>().add(object, insert, link);
     }
 

@@ -6,7 +6,7 @@
 #include <relate/detail/session.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <optional>
 #include <utility>
@@ -14,7 +14,7 @@
 namespace relate::detail {
 
 inline not_found no_row(std::string_view table, std::string_view primary_key, const sqlite::value& key) {
-    return not_found(fmt::format("relate: no {} row with {} = {}", table, primary_key, describe(key)));
+    return not_found(detail::format("relate: no {} row with {} = {}", table, primary_key, describe(key)));
 }
 
 template <class T>
@@ -51,7 +51,7 @@ template <class T>
 typename model_layout<T>::key_type assigned_key(std::int64_t rowid) {
     using L = model_layout<T>;
     if (!std::in_range<typename L::key_type>(rowid))
-        throw type_error(fmt::format("relate: {}.{}: SQLite assigned the key {}, which does not fit the field's integer "
+        throw type_error(detail::format("relate: {}.{}: SQLite assigned the key {}, which does not fit the field's integer "
                                      "type; nothing was written (widen the field to std::int64_t)",
                                      L::table, L::primary_key_name, rowid));
     return static_cast<typename L::key_type>(rowid);

@@ -14,7 +14,7 @@
 #include <relate/error.hpp>
 #include <relate/remove_plan.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstdint>
 #include <deque>
@@ -41,7 +41,7 @@ struct reached_children {
 };
 
 inline std::string relation_name(const relation_origin& origin) {
-    return fmt::format("{}::{}", origin.owner, origin.member);
+    return detail::format("{}::{}", origin.owner, origin.member);
 }
 
 class delete_planner {
@@ -83,7 +83,7 @@ public:
                 }
             }
             if (!next.empty() && depth + 1 > depth_limit_)
-                throw depth_limit_error(fmt::format(
+                throw depth_limit_error(detail::format(
                     "relate: removing {} rows cascades deeper than {} levels (through {}); raise "
                     "database_options::cascade_depth_limit or remove the deepest rows first",
                     tables_.front().table->model, depth_limit_, relation_name(*deepest)));
@@ -109,7 +109,7 @@ public:
             }
             if (count == 0) continue;
             const std::string relation = relation_name(*reached.edge->origin);
-            throw restrict_error(fmt::format(
+            throw restrict_error(detail::format(
                 "relate: cannot remove {} {} = {}: {} row{} of {} still point{} at it through {} (delete policy "
                 "restrict); remove or reassign {} first, or declare relate::cascade or relate::set_null on {}",
                 reached.owner->model, reached.owner->primary_key, describe(*first_parent), count, count == 1 ? "" : "s",
@@ -128,7 +128,7 @@ public:
             for (const junction_edge& j : rows.table->junctions) {
                 std::int64_t linked = 0;
                 for_keys(j.junction, j.own_key, keys_of(rows),
-                         fmt::format("SELECT COUNT(*) FROM {} WHERE {} IN ", sql_identifier(j.junction),
+                         detail::format("SELECT COUNT(*) FROM {} WHERE {} IN ", sql_identifier(j.junction),
                                      sql_identifier(j.own_key)),
                          [&](const sqlite::statement& st) { linked += st.column_int64(0); });
                 if (linked > 0)
@@ -148,15 +148,15 @@ public:
             const std::vector<sqlite::value> keys = survivors(reached);
             const table_info& child = reached.edge->child();
             for_keys(child.table, child.primary_key, keys,
-                     fmt::format("UPDATE {} SET {} = NULL WHERE {} IN ", sql_identifier(child.table),
+                     detail::format("UPDATE {} SET {} = NULL WHERE {} IN ", sql_identifier(child.table),
                                  sql_identifier(reached.edge->foreign_key), sql_identifier(child.primary_key)));
         }
         for (const auto& rows : tables_)
             for (const junction_edge& j : rows.table->junctions)
                 for_keys(j.junction, j.own_key, keys_of(rows),
-                         fmt::format("DELETE FROM {} WHERE {} IN ", sql_identifier(j.junction), sql_identifier(j.own_key)));
+                         detail::format("DELETE FROM {} WHERE {} IN ", sql_identifier(j.junction), sql_identifier(j.own_key)));
         for (const doomed_rows* rows : children_first()) {
-            const std::string head = fmt::format("DELETE FROM {} WHERE {} IN ", sql_identifier(rows->table->table),
+            const std::string head = detail::format("DELETE FROM {} WHERE {} IN ", sql_identifier(rows->table->table),
                                                  sql_identifier(rows->table->primary_key));
             for (auto level = rows->levels.rbegin(); level != rows->levels.rend(); ++level) {
                 const std::int64_t deleted = for_keys(rows->table->table, rows->table->primary_key, *level, head);
@@ -200,7 +200,7 @@ private:
 
     [[noreturn]] void throw_missing(const table_info& table, const std::vector<sqlite::value>& keys) {
         require_rows(table, keys);
-        throw error(fmt::format("relate: deleting from {} removed fewer rows than asked", table.table));
+        throw error(detail::format("relate: deleting from {} removed fewer rows than asked", table.table));
     }
 
     reached_children select_children(const table_info& owner, const child_edge& edge,
@@ -208,7 +208,7 @@ private:
         const table_info& child = edge.child();
         reached_children out{&owner, &edge, {}, {}};
         for_keys(child.table, edge.foreign_key, parent_keys,
-                 fmt::format("SELECT {}, {} FROM {} WHERE {} IN ", sql_identifier(child.primary_key),
+                 detail::format("SELECT {}, {} FROM {} WHERE {} IN ", sql_identifier(child.primary_key),
                              sql_identifier(edge.foreign_key), sql_identifier(child.table), sql_identifier(edge.foreign_key)),
                  [&](const sqlite::statement& st) {
                      out.keys.push_back(st.column_value(0));

@@ -13,7 +13,7 @@
 #include <relate/error.hpp>
 #include <relate/sqlite/connection.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -86,7 +86,7 @@ inline bool index_names_column(std::string_view index_sql, const std::vector<std
 /// "relate: cannot rebuild table posts: trigger posts_audit would no longer work (no such column:
 /// NEW.userId)", SQLite's own words last.
 [[noreturn]] inline void refuse_broken(sqlite::connection& conn, std::string_view table, const schema_object& object) {
-    throw schema_error(fmt::format("relate: cannot rebuild table {}: {} {} would no longer work ({})", printable(table),
+    throw schema_error(detail::format("relate: cannot rebuild table {}: {} {} would no longer work ({})", printable(table),
                                    object.type, printable(object.name), sqlite3_errmsg(conn.handle())));
 }
 
@@ -112,7 +112,7 @@ inline void check_trigger(sqlite::connection& conn, std::string_view table, cons
     if (tokens[i].is("DELETE")) {
         firing = "DELETE FROM " + target;
     } else if (tokens[i].is("INSERT")) {
-        firing = fmt::format("INSERT INTO {} DEFAULT VALUES", target);
+        firing = detail::format("INSERT INTO {} DEFAULT VALUES", target);
     } else {
         std::vector<std::string> set;  // UPDATE OF a, b fires on those columns only
         if (i + 1 < tokens.size() && tokens[i + 1].is("OF"))
@@ -126,8 +126,8 @@ inline void check_trigger(sqlite::connection& conn, std::string_view table, cons
                 }
         }
         std::vector<std::string> assignments;
-        for (const auto& column : set) assignments.push_back(fmt::format("{} = {}", column, column));
-        firing = fmt::format("UPDATE {} SET {}", target, fmt::join(assignments, ", "));
+        for (const auto& column : set) assignments.push_back(detail::format("{} = {}", column, column));
+        firing = detail::format("UPDATE {} SET {}", target, detail::join(assignments, ", "));
     }
     try {
         const schema_query compiled(conn, firing);

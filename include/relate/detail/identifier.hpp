@@ -4,7 +4,7 @@
 
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstddef>
 #include <string>
@@ -31,10 +31,12 @@ inline std::string printable(std::string_view name) {
     out.reserve(name.size());
     for (char c : name) {
         const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f)
-            out += fmt::format("\\x{:02x}", byte);
-        else
+        if (byte < 0x20 || byte == 0x7f) {
+            out += "\\x";
+            append_hex(out, byte);
+        } else {
             out += c;
+        }
     }
     return out;
 }
@@ -44,18 +46,18 @@ inline std::string printable(std::string_view name) {
 inline void validate_identifier(std::string_view name, std::string_view what) {
     const auto shown = [&] { return name.size() > 40 ? printable(name.substr(0, 40)) + "..." : printable(name); };
     if (name.size() > max_identifier_length)
-        throw schema_error(fmt::format("relate: {} name '{}' is {} characters long, over the limit of {}", what,
+        throw schema_error(detail::format("relate: {} name '{}' is {} characters long, over the limit of {}", what,
                                        shown(), name.size(), max_identifier_length));
     const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
     bool valid = !name.empty() && letter(name.front());
     for (char c : name) valid = valid && (letter(c) || (c >= '0' && c <= '9'));
     if (!valid)
-        throw schema_error(fmt::format("relate: '{}' is not a valid {} name: use letters, digits and _, not starting "
+        throw schema_error(detail::format("relate: '{}' is not a valid {} name: use letters, digits and _, not starting "
                                        "with a digit",
                                        shown(), what));
     if (name.size() >= 7 && same_identifier(name.substr(0, 7), "sqlite_"))
         throw schema_error(
-            fmt::format("relate: {} name '{}' is reserved: names starting with sqlite_ belong to SQLite", what, name));
+            detail::format("relate: {} name '{}' is reserved: names starting with sqlite_ belong to SQLite", what, name));
 }
 
 }  // namespace relate::detail

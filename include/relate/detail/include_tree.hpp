@@ -9,7 +9,7 @@
 #include <relate/error.hpp>
 #include <relate/relation.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -88,7 +88,7 @@ public:
     void load(session& s, std::span<void* const> parents, std::size_t depth) const {
         const std::size_t limit_depth = s.options.include_depth_limit;
         if (depth > limit_depth)
-            throw depth_limit_error(fmt::format(
+            throw depth_limit_error(detail::format(
                 "relate: the include tree is deeper than the limit of {} at {}::{} (database_options::include_depth_limit)",
                 limit_depth, edge->origin->owner, edge->origin->member));
         if (!parents.empty()) edge->load(s, *this, parents, depth);
@@ -137,9 +137,9 @@ inline void add_path(include_list& list, std::string_view model, std::string_vie
     const std::string_view name = path.substr(0, dot);
     const std::string_view rest = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
     if (name.empty() || (dot != std::string_view::npos && rest.empty()))
-        throw unknown_relation(fmt::format("relate: include path has an empty segment (in {})", table));
+        throw unknown_relation(detail::format("relate: include path has an empty segment (in {})", table));
     if (depth > limit)
-        throw depth_limit_error(fmt::format("relate: the include path is deeper than the limit of {} (at '{}')", limit, name));
+        throw depth_limit_error(detail::format("relate: the include path is deeper than the limit of {} (at '{}')", limit, name));
     for (const auto& entry : relations) {
         if (entry.name != name) continue;
         auto node = std::make_shared<include_node>(*entry.edge);
@@ -149,7 +149,7 @@ inline void add_path(include_list& list, std::string_view model, std::string_vie
     }
     std::string known;
     for (const auto& entry : relations) known += (known.empty() ? "" : ", ") + std::string(entry.name);
-    throw unknown_relation(fmt::format("relate: {} has no relation named '{}' (its relations: {})", model,
+    throw unknown_relation(detail::format("relate: {} has no relation named '{}' (its relations: {})", model,
                                        name.size() > 60 ? std::string(name.substr(0, 60)) + "..." : std::string(name),
                                        known.empty() ? "none" : known));
 }

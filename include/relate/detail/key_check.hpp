@@ -12,7 +12,7 @@
 #include <relate/detail/table_info.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <utility>
@@ -51,16 +51,16 @@ inline std::vector<key_problem> key_problems(const live_table& live, const model
     const live_column* column = live.column(key.column);
     if (column == nullptr) return out;  // a missing column, reported as such
     if (column->primary_key_position == 0)
-        out.push_back({column->name, fmt::format("{}.{} is not the table's primary key, but it is {}'s key: a write "
+        out.push_back({column->name, detail::format("{}.{} is not the table's primary key, but it is {}'s key: a write "
                                                  "by key could change several rows",
                                                  key.table, key.column, key.model)});
     for (const auto& other : live.columns)
         if (other.primary_key_position > 0 && !same_identifier(other.name, key.column))
-            out.push_back({other.name, fmt::format("{}.{} is part of the table's primary key, but not of {}'s key ({}): "
+            out.push_back({other.name, detail::format("{}.{} is part of the table's primary key, but not of {}'s key ({}): "
                                                    "a write by key would change every row sharing its {}",
                                                    key.table, other.name, key.model, key.column, key.column)});
     if (out.empty() && key.assigned && !key_is_rowid(live))
-        out.push_back({column->name, fmt::format("{}.{} is the primary key but not the rowid (declared '{}'; the rowid "
+        out.push_back({column->name, detail::format("{}.{} is the primary key but not the rowid (declared '{}'; the rowid "
                                                  "needs exactly INTEGER PRIMARY KEY in a table with a rowid): SQLite "
                                                  "would not assign {}'s keys, an insert would store NULL",
                                                  key.table, key.column, column->type, key.model)});
@@ -82,14 +82,14 @@ inline void require_key_behaviour(session& s, const table_info& table) {
         for (auto& problem : key_problems(*live, key_of(table))) problems.push_back(std::move(problem.description));
         const live_column* column = live->column(table.primary_key);
         if (column != nullptr && type_affinity(column->type) != table.key_affinity)
-            problems.push_back(fmt::format("{}.{} is declared '{}' ({} affinity), but {}'s key needs {} affinity: SQLite "
+            problems.push_back(detail::format("{}.{} is declared '{}' ({} affinity), but {}'s key needs {} affinity: SQLite "
                                            "would change the keys it stores",
                                            table.table, table.primary_key, column->type, type_affinity(column->type),
                                            table.model, table.key_affinity));
         if (!problems.empty()) {
-            std::string message = fmt::format("relate: refusing to write to {}: its primary key does not behave as "
+            std::string message = detail::format("relate: refusing to write to {}: its primary key does not behave as "
                                               "{}'s key:\n  - {}",
-                                              table.table, table.model, fmt::join(problems, "\n  - "));
+                                              table.table, table.model, detail::join(problems, "\n  - "));
             throw schema_mismatch(message, std::move(problems));
         }
     }

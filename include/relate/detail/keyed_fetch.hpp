@@ -12,7 +12,7 @@
 #include <relate/detail/sql_text.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -49,10 +49,10 @@ struct keyed_query {
         sql_statement out;
         const std::string in_list = placeholder_list(placeholders);
 
-        std::string core = per_key_limit ? fmt::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
+        std::string core = per_key_limit ? detail::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
                                                        "\"relate_row\" FROM {} WHERE {} IN ({})",
                                                        select, match, window_order, from, match, in_list)
-                                          : fmt::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
+                                          : detail::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
         out.sql = std::move(core);
         if (where != nullptr && !where->empty()) {
             out.sql += " AND (";
@@ -61,7 +61,7 @@ struct keyed_query {
         }
         out.sql += group_by;
         if (per_key_limit) {
-            out.sql = fmt::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" <= ?", out.sql, sql_identifier(own_table));
+            out.sql = detail::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" <= ?", out.sql, sql_identifier(own_table));
             out.args.emplace_back(*per_key_limit);
         }
         out.sql += order_by;
@@ -119,7 +119,7 @@ std::int64_t run_in_chunks(session& s, const std::vector<K>& keys, std::size_t e
                            function_ref<void(const sqlite::statement&)> on_row) {
     const std::size_t limit = static_cast<std::size_t>(std::max(s.conn.variable_limit(), 1));
     if (extra >= limit)
-        throw error(fmt::format("relate: a statement on {} needs {} bound values besides its keys, over SQLite's limit of {}",
+        throw error(detail::format("relate: a statement on {} needs {} bound values besides its keys, over SQLite's limit of {}",
                                 key_context.table, extra, limit));
     const std::size_t per_chunk = limit - extra;
     std::int64_t changed = 0;
@@ -145,7 +145,7 @@ std::int64_t run_in_chunks(session& s, const std::vector<K>& keys, std::size_t e
 inline key_set existing_keys(session& s, std::string_view table, std::string_view primary_key,
                              const std::vector<sqlite::value>& keys) {
     key_set found;
-    const std::string head = fmt::format("SELECT {} FROM {} WHERE {} IN (", sql_identifier(primary_key),
+    const std::string head = detail::format("SELECT {} FROM {} WHERE {} IN (", sql_identifier(primary_key),
                                          sql_identifier(table), sql_identifier(primary_key));
     run_in_chunks(
         s, keys, 0, column_context{table, primary_key},

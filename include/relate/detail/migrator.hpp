@@ -17,7 +17,7 @@
 #include <relate/sqlite/connection.hpp>
 #include <relate/sqlite/transaction.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -76,17 +76,17 @@ inline std::string describe_dangling_row(sqlite::connection& conn, const std::st
     for (const auto& column : columns) {
         std::string shown = printable(column);
         if (rowid) {
-            schema_query q(conn, fmt::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(column),
+            schema_query q(conn, detail::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(column),
                                              sql_identifier(table)));
             q->bind_int64(1, *rowid);
-            if (q->step()) shown += fmt::format(" = {}", printable(q->column_text(0)));
+            if (q->step()) shown += detail::format(" = {}", printable(q->column_text(0)));
         }
         values.push_back(std::move(shown));
     }
-    return fmt::format("{} {} has {} but {}", printable(table),
-                       rowid ? fmt::format("row {}", *rowid) : std::string("a row"), fmt::join(values, ", "),
-                       table_exists(conn, parent) ? fmt::format("{} has no such row", printable(parent))
-                                                  : fmt::format("table {} does not exist", printable(parent)));
+    return detail::format("{} {} has {} but {}", printable(table),
+                       rowid ? detail::format("row {}", *rowid) : std::string("a row"), detail::join(values, ", "),
+                       table_exists(conn, parent) ? detail::format("{} has no such row", printable(parent))
+                                                  : detail::format("table {} does not exist", printable(parent)));
 }
 
 /// Step 10 of the rebuild, for the whole migration: relate::schema_error naming the rows whose
@@ -104,9 +104,9 @@ inline void check_foreign_keys(sqlite::connection& conn) {
                                              std::string(q->column_text(2)), q->column_int64(3)));
     }
     if (count == 0) return;
-    throw schema_error(fmt::format("relate: foreign key check failed, {} row{} point{} nowhere: {}{}", count,
-                                   count == 1 ? "" : "s", count == 1 ? "s" : "", fmt::join(rows, "; "),
-                                   count > shown ? fmt::format("; and {} more", count - shown) : std::string()));
+    throw schema_error(detail::format("relate: foreign key check failed, {} row{} point{} nowhere: {}{}", count,
+                                   count == 1 ? "" : "s", count == 1 ? "s" : "", detail::join(rows, "; "),
+                                   count > shown ? detail::format("; and {} more", count - shown) : std::string()));
 }
 
 inline std::string_view without_prefix(std::string_view message) {
@@ -142,13 +142,13 @@ public:
     }
 
     [[noreturn]] static void rethrow_as(const std::string& failure, const std::exception& cause) {
-        std::throw_with_nested(schema_error(fmt::format("relate: {}: {}", failure, without_prefix(cause.what()))));
+        std::throw_with_nested(schema_error(detail::format("relate: {}: {}", failure, without_prefix(cause.what()))));
     }
 };
 
 inline void refuse_open_transaction(sqlite::connection& conn, std::string_view operation) {
     if (conn.in_transaction())
-        throw schema_error(fmt::format("relate: db.{} cannot run inside an open transaction: each migration needs a "
+        throw schema_error(detail::format("relate: db.{} cannot run inside an open transaction: each migration needs a "
                                        "transaction of its own, with foreign keys switched off before it begins",
                                        operation));
 }
@@ -158,12 +158,12 @@ inline void check_migration_list(const std::vector<migration>& migrations) {
     for (const auto& m : migrations) {
         if (m.name.empty()) throw schema_error("relate: a migration needs a name");
         if (!names.insert(m.name).second)
-            throw schema_error(fmt::format("relate: migration '{}' appears twice in the list", printable(m.name)));
+            throw schema_error(detail::format("relate: migration '{}' appears twice in the list", printable(m.name)));
     }
 }
 
 inline void create_migrations_table(sqlite::connection& conn) {
-    conn.execute(fmt::format("CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+    conn.execute(detail::format("CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
                              "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
                              sql_identifier(migrations_table)));
 }
@@ -174,14 +174,14 @@ inline void check_migrations_to_apply(sqlite::connection& conn, const std::vecto
     refuse_open_transaction(conn, operation);
     check_migration_list(migrations);
     for (const auto& m : migrations)
-        if (!m.up) throw schema_error(fmt::format("relate: migration '{}' has no up step", printable(m.name)));
+        if (!m.up) throw schema_error(detail::format("relate: migration '{}' has no up step", printable(m.name)));
 }
 
 /// The names relate_migrations lists; none when it does not exist yet.
 inline std::set<std::string> applied_migrations(sqlite::connection& conn) {
     std::set<std::string> applied;
     if (!table_exists(conn, migrations_table)) return applied;
-    schema_query q(conn, fmt::format("SELECT name FROM {}", sql_identifier(migrations_table)));
+    schema_query q(conn, detail::format("SELECT name FROM {}", sql_identifier(migrations_table)));
     while (q->step()) applied.emplace(q->column_text(0));
     return applied;
 }
@@ -193,10 +193,10 @@ inline std::vector<std::string> migrate(session& s, const std::vector<migration>
     std::vector<std::string> ran;
     for (const auto& m : migrations) {
         if (applied.contains(m.name)) continue;
-        migration_step::run(s.conn, fmt::format("migration '{}' failed and was rolled back", printable(m.name)), m.up, [&] {
+        migration_step::run(s.conn, detail::format("migration '{}' failed and was rolled back", printable(m.name)), m.up, [&] {
             // Created with the first migration, so one that fails leaves no trace at all.
             create_migrations_table(s.conn);
-            auto insert = s.conn.prepare(fmt::format("INSERT INTO {} (name) VALUES (?)", sql_identifier(migrations_table)));
+            auto insert = s.conn.prepare(detail::format("INSERT INTO {} (name) VALUES (?)", sql_identifier(migrations_table)));
             insert->bind_text(1, m.name);
             insert->step();
         });
@@ -221,7 +221,7 @@ inline std::vector<migration_sql> pretend_migrate(session& s, const std::vector<
             migration_step::apply(s.conn, m.up, &entry.statements);
         } catch (const std::exception& e) {
             migration_step::rethrow_as(
-                fmt::format("migration '{}' would fail; pretend_migrate changed nothing", printable(m.name)), e);
+                detail::format("migration '{}' would fail; pretend_migrate changed nothing", printable(m.name)), e);
         }
     }
     return out;
@@ -237,14 +237,14 @@ inline std::vector<migration_state> migration_status(session& s, const std::vect
         const sqlite::transaction snapshot(s.conn);
         if (table_exists(s.conn, migrations_table)) {
             schema_query q(s.conn,
-                           fmt::format("SELECT name, applied_at FROM {} ORDER BY id", sql_identifier(migrations_table)));
+                           detail::format("SELECT name, applied_at FROM {} ORDER BY id", sql_identifier(migrations_table)));
             while (q->step()) {
                 std::string name(q->column_text(0));
                 const std::string at(q->column_text(1));
                 try {
                     records.emplace_back(std::move(name), column_type<applied_time>::from_storage(at));
                 } catch (const std::invalid_argument& e) {
-                    throw schema_error(fmt::format("relate: {}.applied_at of migration '{}' is '{}': {}",
+                    throw schema_error(detail::format("relate: {}.applied_at of migration '{}' is '{}': {}",
                                                    migrations_table, printable(name), printable(at), e.what()));
                 }
             }
@@ -274,7 +274,7 @@ inline std::vector<std::string> rollback(session& s, const std::vector<migration
 
     std::vector<const migration*> undo;
     {
-        schema_query q(s.conn, fmt::format("SELECT name FROM {} ORDER BY id DESC LIMIT ?", sql_identifier(migrations_table)));
+        schema_query q(s.conn, detail::format("SELECT name FROM {} ORDER BY id DESC LIMIT ?", sql_identifier(migrations_table)));
         q->bind_int64(1, static_cast<std::int64_t>(
                               std::min<std::size_t>(steps, std::numeric_limits<std::int64_t>::max())));
         while (q->step()) {
@@ -282,21 +282,21 @@ inline std::vector<std::string> rollback(session& s, const std::vector<migration
             const auto found = std::find_if(migrations.begin(), migrations.end(),
                                             [&](const migration& m) { return m.name == name; });
             if (found == migrations.end())
-                throw schema_error(fmt::format("relate: cannot roll back migration '{}': it is not in the list given "
+                throw schema_error(detail::format("relate: cannot roll back migration '{}': it is not in the list given "
                                                "to rollback",
                                                printable(name)));
             if (!found->down)
-                throw schema_error(fmt::format("relate: cannot roll back migration '{}': it has no down step",
+                throw schema_error(detail::format("relate: cannot roll back migration '{}': it has no down step",
                                                printable(name)));
             undo.push_back(&*found);
         }
     }
     std::vector<std::string> ran;
     for (const migration* m : undo) {
-        migration_step::run(s.conn, fmt::format("rolling back migration '{}' failed; it is still applied", printable(m->name)),
+        migration_step::run(s.conn, detail::format("rolling back migration '{}' failed; it is still applied", printable(m->name)),
                             m->down, [&] {
                                 auto remove = s.conn.prepare(
-                                    fmt::format("DELETE FROM {} WHERE name = ?", sql_identifier(migrations_table)));
+                                    detail::format("DELETE FROM {} WHERE name = ?", sql_identifier(migrations_table)));
                                 remove->bind_text(1, m->name);
                                 remove->step();
                             });

@@ -11,7 +11,7 @@
 #include <relate/detail/table_info.hpp>
 #include <relate/sqlite/transaction.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -87,7 +87,7 @@ private:
     /// one DELETE does it.
     std::int64_t remove_directly() {
         sql_statement inner = select_statement(key_column());
-        const sql_statement sql{fmt::format("DELETE FROM {} WHERE {} IN ({})", sql_identifier(table_),
+        const sql_statement sql{detail::format("DELETE FROM {} WHERE {} IN ({})", sql_identifier(table_),
                                             sql_identifier(primary_key_), inner.sql),
                                 std::move(inner.args)};
         auto st = session_->conn.prepare(sql.sql);

@@ -10,7 +10,7 @@
 #include <relate/detail/table_info.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <string>
@@ -125,19 +125,19 @@ private:
         }
         const bool removed = contains(removed_, *g.target, value);
         if (existing.contains(value) && !removed) return;
-        const std::string why = removed ? fmt::format("the {} with {} = {} is removed by the same unit of work",
+        const std::string why = removed ? detail::format("the {} with {} = {} is removed by the same unit of work",
                                                       g.target->model, g.target->primary_key, describe(value))
-                                        : fmt::format("no row of {} has {} = {}", g.target->table,
+                                        : detail::format("no row of {} has {} = {}", g.target->table,
                                                       g.target->primary_key, describe(value));
         switch (g.role) {
             case reference_role::foreign_key:
-                throw validation_error(fmt::format("relate: {}.{} = {} names no {}: {}", g.model, g.field,
+                throw validation_error(detail::format("relate: {}.{} = {} names no {}: {}", g.model, g.field,
                                                    describe(value), g.target->model, why));
             case reference_role::link_target:
-                throw validation_error(fmt::format("relate: cannot connect {}::{} to {} {} = {}: {}", g.model, g.field,
+                throw validation_error(detail::format("relate: cannot connect {}::{} to {} {} = {}: {}", g.model, g.field,
                                                    g.target->model, g.target->primary_key, describe(value), why));
             case reference_role::link_owner:
-                throw validation_error(fmt::format("relate: cannot change the links of {}::{} of {} {} = {}: {}",
+                throw validation_error(detail::format("relate: cannot change the links of {}::{} of {} {} = {}: {}",
                                                    g.model, g.field, g.target->model, g.target->primary_key,
                                                    describe(value), why));
         }

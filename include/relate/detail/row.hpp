@@ -5,7 +5,7 @@
 #include <relate/detail/sql_text.hpp>
 #include <relate/model.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <bitset>
 #include <span>
@@ -65,11 +65,11 @@ inline std::string describe(const sqlite::value& v) {
     struct describer {
         std::string operator()(std::nullptr_t) const { return "NULL"; }
         std::string operator()(std::int64_t x) const { return std::to_string(x); }
-        std::string operator()(double x) const { return fmt::format("{}", x); }
+        std::string operator()(double x) const { return detail::format("{}", x); }
         std::string operator()(const std::string& x) const {
             return "'" + (x.size() > 40 ? x.substr(0, 40) + "..." : x) + "'";
         }
-        std::string operator()(const std::vector<std::byte>& x) const { return fmt::format("a {}-byte BLOB", x.size()); }
+        std::string operator()(const std::vector<std::byte>& x) const { return detail::format("a {}-byte BLOB", x.size()); }
     };
     return std::visit(describer{}, v);
 }
@@ -99,12 +99,12 @@ struct row_sql {
     using L = model_layout<T>;
 
     static const std::string& select_from() {
-        static const std::string sql = fmt::format("SELECT {} FROM {}", select_list<T>(L::table), sql_identifier(L::table));
+        static const std::string sql = detail::format("SELECT {} FROM {}", select_list<T>(L::table), sql_identifier(L::table));
         return sql;
     }
     static const std::string& find() {
         static const std::string sql =
-            fmt::format("{} WHERE {} = ?", select_from(), qualified_column(L::table, L::primary_key_name));
+            detail::format("{} WHERE {} = ?", select_from(), qualified_column(L::table, L::primary_key_name));
         return sql;
     }
     /// INSERT of every column, or of every column but an integer key SQLite assigns.
@@ -121,13 +121,13 @@ struct row_sql {
                 if (!set.empty()) set += ", ";
                 set += sql_identifier(L::column_names[k]) + " = ?";
             }
-            return fmt::format("UPDATE {} SET {} WHERE {} = ?", sql_identifier(L::table), set, sql_identifier(L::primary_key_name));
+            return detail::format("UPDATE {} SET {} WHERE {} = ?", sql_identifier(L::table), set, sql_identifier(L::primary_key_name));
         }();
         return sql;
     }
     static const std::string& remove() {
         static const std::string sql =
-            fmt::format("DELETE FROM {} WHERE {} = ?", sql_identifier(L::table), sql_identifier(L::primary_key_name));
+            detail::format("DELETE FROM {} WHERE {} = ?", sql_identifier(L::table), sql_identifier(L::primary_key_name));
         return sql;
     }
 
@@ -144,8 +144,8 @@ private:
             columns += sql_identifier(L::column_names[k]);
             values += '?';
         }
-        if (columns.empty()) return fmt::format("INSERT INTO {} DEFAULT VALUES", sql_identifier(L::table));
-        return fmt::format("INSERT INTO {} ({}) VALUES ({})", sql_identifier(L::table), columns, values);
+        if (columns.empty()) return detail::format("INSERT INTO {} DEFAULT VALUES", sql_identifier(L::table));
+        return detail::format("INSERT INTO {} ({}) VALUES ({})", sql_identifier(L::table), columns, values);
     }
 };
 

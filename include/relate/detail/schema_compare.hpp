@@ -9,7 +9,7 @@
 #include <relate/schema_difference.hpp>
 #include <relate/sqlite/connection.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -57,8 +57,8 @@ public:
         const auto live = read_live_table(conn_, want_.name);
         if (!live) {
             report(want_.junction ? schema_drift::missing_junction_table : schema_drift::missing_table, "",
-                   want_.junction ? fmt::format("junction table {} of {} is missing", want_.name, want_.owner)
-                                  : fmt::format("table {} of {} is missing", want_.name, want_.owner));
+                   want_.junction ? detail::format("junction table {} of {} is missing", want_.name, want_.owner)
+                                  : detail::format("table {} of {} is missing", want_.name, want_.owner));
             return;
         }
         for (const auto& column : want_.columns) compare_column(*live, column);
@@ -72,7 +72,7 @@ public:
             });
             if (!indexed && live->column(column) != nullptr)
                 report(schema_drift::missing_index, column,
-                       fmt::format("{}.{} has no index; relate indexes foreign keys so loading a relation does not "
+                       detail::format("{}.{} has no index; relate indexes foreign keys so loading a relation does not "
                                    "scan the table",
                                    want_.name, column));
         }
@@ -80,7 +80,7 @@ public:
             if (!want_.has_column(column.name) && column.not_null && !has_default(column) &&
                 column.primary_key_position == 0 && !column.generated)
                 report(schema_drift::unexpected_required_column, column.name,
-                       fmt::format("{}.{} is NOT NULL {}, but {} has no field for it: inserting one would fail",
+                       detail::format("{}.{} is NOT NULL {}, but {} has no field for it: inserting one would fail",
                                    want_.name, column.name,
                                    column.default_sql ? "with DEFAULT NULL" : "without a default", want_.owner));
     }
@@ -99,52 +99,52 @@ private:
         const live_column* have = live.column(want.name);
         if (have == nullptr) {
             report(schema_drift::missing_column, want.name,
-                   fmt::format("{}.{} is missing ({} needs a column with {} affinity)", want_.name, want.name,
+                   detail::format("{}.{} is missing ({} needs a column with {} affinity)", want_.name, want.name,
                                want_.owner, want.affinity));
             return;
         }
         const std::string_view affinity = type_affinity(have->type);
         if (affinity != want.affinity)
             report(schema_drift::wrong_type, want.name,
-                   fmt::format("{}.{} is declared '{}' ({} affinity); {} needs {} affinity", want_.name, want.name,
+                   detail::format("{}.{} is declared '{}' ({} affinity); {} needs {} affinity", want_.name, want.name,
                                have->type, affinity, want_.owner, want.affinity));
         if (want.not_null && *want.not_null != have->not_null)
             report(schema_drift::wrong_nullability, want.name,
                    *want.not_null
-                       ? fmt::format("{}.{} allows NULL, but its field in {} is not std::optional: reading a NULL "
+                       ? detail::format("{}.{} allows NULL, but its field in {} is not std::optional: reading a NULL "
                                      "would throw relate::type_error",
                                      want_.name, want.name, want_.owner)
-                       : fmt::format("{}.{} is NOT NULL, but its field in {} is std::optional: writing std::nullopt "
+                       : detail::format("{}.{} is NOT NULL, but its field in {} is std::optional: writing std::nullopt "
                                      "would fail",
                                      want_.name, want.name, want_.owner));
         if (!want_.key && want.primary_key != (have->primary_key_position > 0))  // a model's key: key_problems
             report(schema_drift::wrong_primary_key, want.name,
-                   want.primary_key ? fmt::format("{}.{} is not the table's primary key, but it is {}'s key",
+                   want.primary_key ? detail::format("{}.{} is not the table's primary key, but it is {}'s key",
                                                   want_.name, want.name, want_.owner)
-                                    : fmt::format("{}.{} is part of the table's primary key, but not of {}'s key",
+                                    : detail::format("{}.{} is part of the table's primary key, but not of {}'s key",
                                                   want_.name, want.name, want_.owner));
     }
 
     void compare_foreign_key(const live_table& live, const expected_foreign_key& want) {
         if (live.column(want.column) == nullptr) return;  // reported as a missing column
-        const auto expected = fmt::format("REFERENCES {} ({}) ON DELETE {}", want.parent_table, want.parent_column,
+        const auto expected = detail::format("REFERENCES {} ({}) ON DELETE {}", want.parent_table, want.parent_column,
                                           want.on_delete);
         const auto have = std::find_if(live.foreign_keys.begin(), live.foreign_keys.end(), [&](const live_foreign_key& k) {
             return k.from.size() == 1 && same_identifier(k.from.front(), want.column);
         });
         if (have == live.foreign_keys.end()) {
             report(schema_drift::missing_foreign_key, want.column,
-                   fmt::format("{}.{} has no foreign key; {} expects {}", want_.name, want.column, want_.owner, expected));
+                   detail::format("{}.{} has no foreign key; {} expects {}", want_.name, want.column, want_.owner, expected));
             return;
         }
         const std::string parent_column = have->to.front().value_or(std::string(want.parent_column));
         if (!same_identifier(have->table, want.parent_table) || !same_identifier(parent_column, want.parent_column)) {
             report(schema_drift::wrong_foreign_key, want.column,
-                   fmt::format("{}.{} references {} ({}); {} expects {}", want_.name, want.column, have->table,
+                   detail::format("{}.{} references {} ({}); {} expects {}", want_.name, want.column, have->table,
                                parent_column, want_.owner, expected));
         } else if (have->on_delete != want.on_delete) {
             report(schema_drift::wrong_on_delete, want.column,
-                   fmt::format("{}.{} has ON DELETE {}; the models declare ON DELETE {}", want_.name, want.column,
+                   detail::format("{}.{} has ON DELETE {}; the models declare ON DELETE {}", want_.name, want.column,
                                have->on_delete, want.on_delete));
         }
     }
@@ -158,9 +158,9 @@ private:
 inline schema_mismatch mismatch_error(const std::vector<schema_difference>& differences) {
     std::vector<std::string> descriptions;
     for (const auto& d : differences) descriptions.push_back(d.description);
-    std::string message = fmt::format("relate: the database does not match the models ({} difference{}):\n  - {}",
+    std::string message = detail::format("relate: the database does not match the models ({} difference{}):\n  - {}",
                                       differences.size(), differences.size() == 1 ? "" : "s",
-                                      fmt::join(descriptions, "\n  - "));
+                                      detail::join(descriptions, "\n  - "));
     return schema_mismatch(message, std::move(descriptions));
 }
 

@@ -5,7 +5,7 @@
 #include <relate/error.hpp>
 #include <relate/sqlite/value.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -20,8 +20,8 @@ struct sql_literal_writer {
     std::string operator()(std::nullptr_t) const { return "NULL"; }
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
     std::string operator()(double v) const {
-        if (!std::isfinite(v)) throw schema_error(fmt::format("relate: {} cannot be written as an SQL default", v));
-        return fmt::format("{}", v);
+        if (!std::isfinite(v)) throw schema_error(detail::format("relate: {} cannot be written as an SQL default", v));
+        return detail::format("{}", v);
     }
     std::string operator()(const std::string& v) const {
         std::string out = "'";
@@ -34,7 +34,7 @@ struct sql_literal_writer {
     }
     std::string operator()(const std::vector<std::byte>& v) const {
         std::string out = "X'";
-        for (std::byte b : v) out += fmt::format("{:02X}", static_cast<unsigned>(b));
+        for (std::byte b : v) append_hex(out, static_cast<unsigned char>(b), true);
         return out + "'";
     }
 };

@@ -5,7 +5,7 @@
 #include <relate/sqlite/statement.hpp>
 #include <relate/sqlite/value.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -151,7 +151,7 @@ struct sql_statement {
                 if (c->scope == 0)
                     append_quoted(sql, own_table);
                 else
-                    sql += fmt::format("\"r{}\"", c->scope);
+                    sql += detail::format("\"r{}\"", c->scope);
                 sql += '.';
                 append_quoted(sql, c->column);
             } else {

@@ -16,7 +16,7 @@
 #include <relate/detail/table_rebuild.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -47,7 +47,7 @@ private:
     void apply(const add_column_op& op) {
         const column_spec& spec = t_.columns()[op.column].spec();
         if (spec.primary_key)
-            throw schema_error(fmt::format("relate: cannot add a primary key to the existing table {} with id(\"{}\"); "
+            throw schema_error(detail::format("relate: cannot add a primary key to the existing table {} with id(\"{}\"); "
                                            "change its key with drop_primary() and primary({{...}})",
                                            table_, spec.name));
         if (spec.reference) check_reference(table_, spec.name, spec.nullable, *spec.reference);
@@ -61,16 +61,16 @@ private:
     void add_column(const column_spec& spec) {
         if (has_column(spec.name))
             throw schema_error(
-                fmt::format("relate: cannot add {}.{}: the column exists; redefine it with change()", table_, spec.name));
+                detail::format("relate: cannot add {}.{}: the column exists; redefine it with change()", table_, spec.name));
         // On an empty table there is no row to lack a value: ALTER TABLE (SQLite 3.37 or later) and
         // the rebuild both accept it.
         if (!spec.nullable && !spec.default_sql && has_rows())
-            throw schema_error(fmt::format("relate: cannot add {}.{} as NOT NULL without a default: the rows already "
+            throw schema_error(detail::format("relate: cannot add {}.{} as NOT NULL without a default: the rows already "
                                            "there would have no value; give it a default_value(...) or make it "
                                            "nullable()",
                                            table_, spec.name));
         if (!pending_) {
-            run_.run(fmt::format("ALTER TABLE {} ADD COLUMN {}", sql_identifier(table_), column_sql(table_, spec)));
+            run_.run(detail::format("ALTER TABLE {} ADD COLUMN {}", sql_identifier(table_), column_sql(table_, spec)));
             return;
         }
         pending_->columns.push_back(definition_of(spec));
@@ -88,7 +88,7 @@ private:
         const std::string name = column_of(op.name, "drop").name;
         table_shape& shape = pending();
         if (in(shape.primary_key, name))
-            throw schema_error(fmt::format("relate: cannot drop {}.{}: it is part of the primary key", table_, op.name));
+            throw schema_error(detail::format("relate: cannot drop {}.{}: it is part of the primary key", table_, op.name));
         std::erase_if(shape.columns, [&](const live_column& c) { return same_identifier(c.name, name); });
         std::erase_if(shape.added_columns, [&](const std::string& c) { return same_identifier(c, name); });
         std::erase_if(shape.unique_constraints, [&](const std::vector<std::string>& columns) { return in(columns, name); });
@@ -104,12 +104,12 @@ private:
                                [&](const live_column& c) { return same_identifier(c.name, wanted); });
         };
         if (!named(op.from))
-            throw schema_error(fmt::format("relate: cannot rename {}.{}: there is no such column", table_, op.from));
+            throw schema_error(detail::format("relate: cannot rename {}.{}: there is no such column", table_, op.from));
         if (named(op.to) && !same_identifier(op.from, op.to))
             throw schema_error(
-                fmt::format("relate: cannot rename {}.{} to {}: {} already has a column {}", table_, op.from, op.to,
+                detail::format("relate: cannot rename {}.{} to {}: {} already has a column {}", table_, op.from, op.to,
                             table_, op.to));
-        run_.run(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", sql_identifier(table_), sql_identifier(op.from),
+        run_.run(detail::format("ALTER TABLE {} RENAME COLUMN {} TO {}", sql_identifier(table_), sql_identifier(op.from),
                              sql_identifier(op.to)));
     }
 
@@ -120,7 +120,7 @@ private:
     void add_index(index_spec index, bool if_not_exists) {
         for (const auto& column : index.columns)
             if (!has_column(column))
-                throw schema_error(fmt::format("relate: cannot index {}.{}: there is no such column", table_, column));
+                throw schema_error(detail::format("relate: cannot index {}.{}: there is no such column", table_, column));
         if (pending_)
             queued_.push_back({std::move(index), if_not_exists});
         else
@@ -138,7 +138,7 @@ private:
     void apply(const rename_index_op& op) {
         if (!same_identifier(op.from, op.to) && (queued(op.to) != queued_.end() || name_taken(op.to)))
             throw schema_error(
-                fmt::format("relate: cannot rename index {} to {}: {} already exists", op.from, op.to, op.to));
+                detail::format("relate: cannot rename index {} to {}: {} already exists", op.from, op.to, op.to));
         if (const auto found = queued(op.from); found != queued_.end()) {
             found->index.name = op.to;
             return;
@@ -165,28 +165,28 @@ private:
     void apply(const drop_foreign_op& op) {
         for (const auto& column : op.columns) {
             if (in(dropped_, column) && !pending().has_column(column))
-                throw schema_error(fmt::format("relate: cannot drop the foreign key on {}.{}: drop_column(\"{}\") "
+                throw schema_error(detail::format("relate: cannot drop the foreign key on {}.{}: drop_column(\"{}\") "
                                                "before it already dropped the column, with its foreign key",
                                                table_, column, column));
             column_of(column, "drop the foreign key on");
         }
         if (std::erase_if(pending().foreign_keys, [&](const live_foreign_key& k) { return same_columns(k.from, op.columns); }) ==
             0)
-            throw schema_error(fmt::format("relate: cannot drop the foreign key on {}.{}: it has none", table_,
-                                           fmt::join(op.columns, ", ")));
+            throw schema_error(detail::format("relate: cannot drop the foreign key on {}.{}: it has none", table_,
+                                           detail::join(op.columns, ", ")));
     }
 
     void apply(const set_primary_op& op) {
         table_shape& shape = pending();
         if (!shape.primary_key.empty())
-            throw schema_error(fmt::format("relate: cannot give {} the primary key ({}): it has one ({}); "
+            throw schema_error(detail::format("relate: cannot give {} the primary key ({}): it has one ({}); "
                                            "drop_primary() first",
-                                           table_, fmt::join(op.columns, ", "), fmt::join(shape.primary_key, ", ")));
+                                           table_, detail::join(op.columns, ", "), detail::join(shape.primary_key, ", ")));
         std::vector<std::string> key;
         for (const auto& column : op.columns) {
             const live_column* found = shape.column(column);
             if (found == nullptr)
-                throw schema_error(fmt::format("relate: cannot put {}.{} in the primary key: there is no such column",
+                throw schema_error(detail::format("relate: cannot put {}.{} in the primary key: there is no such column",
                                                table_, column));
             key.push_back(found->name);
         }
@@ -196,7 +196,7 @@ private:
     void apply(const drop_primary_op&) {
         table_shape& shape = pending();
         if (shape.primary_key.empty())
-            throw schema_error(fmt::format("relate: cannot drop the primary key of {}: it has none", table_));
+            throw schema_error(detail::format("relate: cannot drop the primary key of {}: it has none", table_));
         shape.primary_key.clear();
         shape.autoincrement = false;  // it only exists on an INTEGER PRIMARY KEY
     }
@@ -234,7 +234,7 @@ private:
     live_column& column_of(std::string_view column, std::string_view doing) {
         live_column* found = pending().column(column);
         if (found == nullptr)
-            throw schema_error(fmt::format("relate: cannot {} {}.{}: there is no such column", doing, table_, column));
+            throw schema_error(detail::format("relate: cannot {} {}.{}: there is no such column", doing, table_, column));
         return *found;
     }
 
@@ -246,7 +246,7 @@ private:
     }
 
     bool has_rows() {
-        schema_query q(run_.conn(), fmt::format("SELECT EXISTS (SELECT 1 FROM {})", sql_identifier(table_)));
+        schema_query q(run_.conn(), detail::format("SELECT EXISTS (SELECT 1 FROM {})", sql_identifier(table_)));
         return q->step() && q->column_int64(0) != 0;
     }
 
@@ -257,7 +257,7 @@ private:
         q->bind_text(1, index);
         q->bind_text(2, table_);
         if (!q->step())
-            throw schema_error(fmt::format("relate: cannot {} index {}: table {} has no index of that name", doing, index,
+            throw schema_error(detail::format("relate: cannot {} index {}: table {} has no index of that name", doing, index,
                                            table_));
         return std::string(q->column_text(0));
     }

@@ -9,7 +9,7 @@
 #include <relate/detail/table_rebuild.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -26,20 +26,20 @@ public:
 
     std::vector<std::string> statements() {
         for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { apply(op); }, operation);
-        if (t_.columns().empty()) throw schema_error(fmt::format("relate: table {} needs at least one column", table_));
+        if (t_.columns().empty()) throw schema_error(detail::format("relate: table {} needs at least one column", table_));
         if (!primary_key_.empty()) {
             if (std::any_of(t_.columns().begin(), t_.columns().end(), [](const auto& c) { return c.spec().primary_key; }))
-                throw schema_error(fmt::format("relate: table {} has both id() and primary(...)", table_));
+                throw schema_error(detail::format("relate: table {} has both id() and primary(...)", table_));
             for (const auto& name : primary_key_)
                 if (column(name) == nullptr)
-                    throw schema_error(fmt::format("relate: cannot put {}.{} in the primary key: there is no such "
+                    throw schema_error(detail::format("relate: cannot put {}.{} in the primary key: there is no such "
                                                    "column",
                                                    table_, name));
-            definitions_.push_back(fmt::format("PRIMARY KEY ({})", quoted_list(primary_key_)));
+            definitions_.push_back(detail::format("PRIMARY KEY ({})", quoted_list(primary_key_)));
         }
         definitions_.insert(definitions_.end(), foreign_keys_.begin(), foreign_keys_.end());
         std::vector<std::string> out{
-            fmt::format("CREATE TABLE {} ({})", sql_identifier(table_), fmt::join(definitions_, ", "))};
+            detail::format("CREATE TABLE {} ({})", sql_identifier(table_), detail::join(definitions_, ", "))};
         out.insert(out.end(), indexes_.begin(), indexes_.end());
         return out;
     }
@@ -65,7 +65,7 @@ private:
 
     void apply(const set_primary_op& op) {
         if (!primary_key_.empty())
-            throw schema_error(fmt::format("relate: table {} is given primary(...) twice", table_));
+            throw schema_error(detail::format("relate: table {} is given primary(...) twice", table_));
         primary_key_ = op.columns;
     }
 
@@ -76,7 +76,7 @@ private:
     }
 
     [[noreturn]] void refuse() const {
-        throw schema_error(fmt::format("relate: s.create(\"{}\") adds columns, indexes, foreign keys and a primary "
+        throw schema_error(detail::format("relate: s.create(\"{}\") adds columns, indexes, foreign keys and a primary "
                                        "key only; drop_column, rename_column, drop_index, rename_index, drop_foreign, "
                                        "drop_primary and change() belong in s.table(\"{}\", ...)",
                                        table_, table_));

@@ -14,7 +14,7 @@
 #include <relate/error.hpp>
 #include <relate/sqlite/connection.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -56,7 +56,7 @@ struct table_shape {
 /// The shape of a live table, or relate::schema_error naming what a rebuild could not keep.
 inline table_shape shape_of(const live_table& table) {
     const auto refuse = [&](std::string_view what) {
-        throw schema_error(fmt::format("relate: cannot rebuild table {}: its definition uses {}, which the rebuild "
+        throw schema_error(detail::format("relate: cannot rebuild table {}: its definition uses {}, which the rebuild "
                                        "would not keep; make this change with s.execute(...) and SQL of your own",
                                        printable(table.name), what));
     };
@@ -78,7 +78,7 @@ inline table_shape shape_of(const live_table& table) {
         }
     }
     for (const auto& column : table.columns) {
-        if (column.generated) refuse(fmt::format("a generated column ({})", printable(column.name)));
+        if (column.generated) refuse(detail::format("a generated column ({})", printable(column.name)));
         shape.columns.push_back(column);
     }
     std::vector<const live_column*> key;
@@ -111,17 +111,17 @@ inline const live_column* autoincrement_column(const table_shape& shape) {
 inline std::string quoted_list(const std::vector<std::string>& names) {
     std::vector<std::string> quoted_names;
     for (const auto& name : names) quoted_names.push_back(sql_identifier(name));
-    return fmt::format("{}", fmt::join(quoted_names, ", "));
+    return detail::format("{}", detail::join(quoted_names, ", "));
 }
 
 /// FOREIGN KEY ("a", "b") REFERENCES "parent" ("x", "y") ON DELETE CASCADE
 inline std::string foreign_key_sql(const live_foreign_key& key) {
-    std::string out = fmt::format("FOREIGN KEY ({}) REFERENCES {}", quoted_list(key.from), sql_identifier(key.table));
+    std::string out = detail::format("FOREIGN KEY ({}) REFERENCES {}", quoted_list(key.from), sql_identifier(key.table));
     // A key written without parent columns points at the parent's primary key; keep it that way.
     if (std::all_of(key.to.begin(), key.to.end(), [](const auto& to) { return to.has_value(); })) {
         std::vector<std::string> to;
         for (const auto& column : key.to) to.push_back(*column);
-        out += fmt::format(" ({})", quoted_list(to));
+        out += detail::format(" ({})", quoted_list(to));
     }
     if (key.on_update != "NO ACTION") out += " ON UPDATE " + key.on_update;
     if (key.on_delete != "NO ACTION") out += " ON DELETE " + key.on_delete;
@@ -138,18 +138,18 @@ inline std::string create_table_sql(std::string_view name, const table_shape& sh
         if (&column == autoincrement) part += " PRIMARY KEY AUTOINCREMENT";
         if (column.not_null) part += " NOT NULL";
         // table_info gives the expression without its parentheses; they make any expression valid here.
-        if (column.default_sql) part += fmt::format(" DEFAULT ({})", *column.default_sql);
+        if (column.default_sql) part += detail::format(" DEFAULT ({})", *column.default_sql);
         parts.push_back(std::move(part));
     }
     if (!shape.primary_key.empty() && autoincrement == nullptr)
-        parts.push_back(fmt::format("PRIMARY KEY ({})", quoted_list(shape.primary_key)));
-    for (const auto& columns : shape.unique_constraints) parts.push_back(fmt::format("UNIQUE ({})", quoted_list(columns)));
+        parts.push_back(detail::format("PRIMARY KEY ({})", quoted_list(shape.primary_key)));
+    for (const auto& columns : shape.unique_constraints) parts.push_back(detail::format("UNIQUE ({})", quoted_list(columns)));
     for (const auto& key : shape.foreign_keys) parts.push_back(foreign_key_sql(key));
     std::vector<std::string> options;
     if (shape.without_rowid) options.emplace_back("WITHOUT ROWID");
     if (shape.strict) options.emplace_back("STRICT");
-    return fmt::format("CREATE TABLE {} ({}){}{}", sql_identifier(name), fmt::join(parts, ", "),
-                       options.empty() ? "" : " ", fmt::join(options, ", "));
+    return detail::format("CREATE TABLE {} ({}){}{}", sql_identifier(name), detail::join(parts, ", "),
+                       options.empty() ? "" : " ", detail::join(options, ", "));
 }
 
 /// The table's row in sqlite_sequence: the largest id AUTOINCREMENT ever gave out.
@@ -171,17 +171,17 @@ inline void rebuild_table(ddl_runner& run, const live_table& table, const table_
     const std::string shown = printable(table.name);
     const std::string temporary = "relate_rebuild_" + table.name;
     if (table_exists(conn, temporary))
-        throw schema_error(fmt::format("relate: cannot rebuild table {}: a table named {} is in the way", shown,
+        throw schema_error(detail::format("relate: cannot rebuild table {}: a table named {} is in the way", shown,
                                        printable(temporary)));
     if (shape.without_rowid && shape.primary_key.empty())
-        throw schema_error(fmt::format("relate: cannot rebuild table {} without a primary key: it is a WITHOUT ROWID "
+        throw schema_error(detail::format("relate: cannot rebuild table {} without a primary key: it is a WITHOUT ROWID "
                                        "table; give it one with primary({{...}})",
                                        shown));
     std::vector<std::string> copied;
     for (const auto& column : shape.columns)
         if (table.column(column.name) != nullptr && !shape.added(column.name)) copied.push_back(column.name);
     if (copied.empty())
-        throw schema_error(fmt::format("relate: cannot rebuild table {}: none of its columns would be kept; drop it "
+        throw schema_error(detail::format("relate: cannot rebuild table {}: none of its columns would be kept; drop it "
                                        "and create it again instead",
                                        shown));
     std::vector<std::string> gone;
@@ -192,20 +192,20 @@ inline void rebuild_table(ddl_runner& run, const live_table& table, const table_
     for (std::string_view type : {"trigger", "view"})  // triggers first: dropping a view drops its own
         for (const auto& object : saved)
             if (object.type == type)
-                run.run(fmt::format("DROP {} {}", type == "view" ? "VIEW" : "TRIGGER", sql_identifier(object.name)));
+                run.run(detail::format("DROP {} {}", type == "view" ? "VIEW" : "TRIGGER", sql_identifier(object.name)));
 
     run.run(create_table_sql(temporary, shape));  // step 4
-    run.run(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", sql_identifier(temporary), quoted_list(copied),
+    run.run(detail::format("INSERT INTO {} ({}) SELECT {} FROM {}", sql_identifier(temporary), quoted_list(copied),
                         quoted_list(copied), sql_identifier(table.name)));  // step 5
     const bool autoincrement = autoincrement_column(shape) != nullptr;
     const auto sequence = autoincrement ? autoincrement_sequence(conn, table.name) : std::nullopt;
     run.run("DROP TABLE " + sql_identifier(table.name));  // step 6
-    run.run(fmt::format("ALTER TABLE {} RENAME TO {}", sql_identifier(temporary), sql_identifier(table.name)));  // 7
+    run.run(detail::format("ALTER TABLE {} RENAME TO {}", sql_identifier(temporary), sql_identifier(table.name)));  // 7
     if (autoincrement) {
         // Dropping the table took its row; the new table's row only knows the ids still present.
         const std::string name = sql_literal(table.name);
         run.run("DELETE FROM sqlite_sequence WHERE name = " + name);
-        if (sequence) run.run(fmt::format("INSERT INTO sqlite_sequence (name, seq) VALUES ({}, {})", name, *sequence));
+        if (sequence) run.run(detail::format("INSERT INTO sqlite_sequence (name, seq) VALUES ({}, {})", name, *sequence));
     }
     restore_dependent_objects(run, table.name, saved, gone);  // steps 8-9
 }

@@ -11,7 +11,7 @@
 #include <relate/detail/table_info.hpp>
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 
 #include <optional>
 #include <unordered_set>
@@ -187,7 +187,7 @@ public:
         row& r = rows_[i];
         if (const parent_link* link = link_of(r)) {
             if (unwritten.contains(link->parent))
-                throw validation_error(fmt::format(
+                throw validation_error(detail::format(
                     "relate: {} takes its {} from a parent that is inserted after it: the relate::parent links of "
                     "this unit of work form a cycle",
                     type_name<M>, layout::field_names[link->foreign_key_field]));

@@ -7,13 +7,11 @@
 
 #include <sqlite3.h>
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -168,18 +166,26 @@ private:
 
     friend class connection_use;
 
-    /// connection_use's count: the thread using the connection, and how many uses it holds.
+    /// A different address in each thread: who uses the connection, without <thread>.
+    static const void* this_thread_mark() noexcept {
+        static thread_local const char mark = 0;
+        return &mark;
+    }
+
+    /// connection_use's count: the thread using the connection, and how many uses it holds. The
+    /// owner is exchanged with GCC's atomic builtins (g++ and clang++ have them), not std::atomic,
+    /// whose header every file including relate would parse.
     void enter() {
-        const std::thread::id me = std::this_thread::get_id();
-        std::thread::id user{};
-        if (!user_.compare_exchange_strong(user, me, std::memory_order_acquire) && user != me)
+        const void* const me = this_thread_mark();
+        const void* user = nullptr;
+        if (!__atomic_compare_exchange_n(&user_, &user, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) && user != me)
             throw concurrent_use_error(
                 "relate: this relate::database is in use by another thread; a database is one connection for one "
                 "thread at a time: open a relate::database per thread");
         ++uses_;
     }
     void leave() noexcept {
-        if (--uses_ == 0) user_.store(std::thread::id{}, std::memory_order_release);
+        if (--uses_ == 0) __atomic_store_n(&user_, nullptr, __ATOMIC_RELEASE);
     }
 
     /// The busy handler: polls for the lock every millisecond until the timeout. SQLite's own
@@ -190,7 +196,7 @@ private:
         const auto now = std::chrono::steady_clock::now();
         if (attempt == 0) conn.busy_since_ = now;
         if (now - conn.busy_since_ >= conn.busy_timeout_) return 0;
-        std::this_thread::sleep_for(std::chrono::milliseconds{1});
+        sqlite3_sleep(1);
         return 1;
     }
 
@@ -207,7 +213,7 @@ private:
     sqlite3* db_ = nullptr;
     std::chrono::milliseconds busy_timeout_;
     std::chrono::steady_clock::time_point busy_since_;
-    std::atomic<std::thread::id> user_{};
+    const void* user_ = nullptr;  ///< this_thread_mark() of the thread using the connection
     int uses_ = 0;  ///< touched only by the thread in user_
     statistics stats_;
     statement_observer observer_;

@@ -3,7 +3,7 @@
 
 #include <relate/error.hpp>
 
-#include <fmt/format.h>
+#include <relate/detail/text.hpp>
 #include <sqlite3.h>
 
 #include <string>
@@ -14,8 +14,8 @@ namespace relate::sqlite {
 [[noreturn]] inline void throw_error(sqlite3* db, int result, std::string_view sql) {
     const int extended = db != nullptr ? sqlite3_extended_errcode(db) : result;
     const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(result);
-    std::string text = fmt::format("relate: SQLite error {} ({}): {}", extended, sqlite3_errstr(result), message);
-    if (!sql.empty()) text += fmt::format("\n  in: {}", sql.size() > 500 ? std::string(sql.substr(0, 500)) + "..." : std::string(sql));
+    std::string text = detail::format("relate: SQLite error {} ({}): {}", extended, sqlite3_errstr(result), message);
+    if (!sql.empty()) text += detail::format("\n  in: {}", sql.size() > 500 ? std::string(sql.substr(0, 500)) + "..." : std::string(sql));
     throw sql_error(text, result & 0xff, extended, std::string(sql));
 }
 
