@@ -12,13 +12,13 @@
 // Names are checked when they are given (relate::schema_error) and always quoted in SQL.
 
 #include <relate/column_type.hpp>
-#include <relate/detail/column_io.hpp>
-#include <relate/detail/identifier.hpp>
-#include <relate/detail/sql_literal.hpp>
+#include <relate/detail/model/column_io.hpp>
+#include <relate/detail/sql/identifier.hpp>
+#include <relate/detail/sql/sql_literal.hpp>
 #include <relate/error.hpp>
 #include <relate/relation.hpp>
 
-#include <relate/detail/text.hpp>
+#include <relate/detail/core/text.hpp>
 
 #include <cstddef>
 #include <deque>

@@ -5,11 +5,17 @@
 //   relate::database db{"app.db"};
 //   db.create_tables<User, Post>();
 //   User ada = db.insert(User{.name = "Ada"});
+//
+// relate::database is basic_database over the SQLite backend; the engine behind every member is
+// a template over the backend, compiled in a file only when that file calls the member.
 
-#include <relate/detail/committer.hpp>
-#include <relate/detail/crud.hpp>
-#include <relate/detail/migrator.hpp>
+#include <relate/detail/loading/loader.hpp>
+#include <relate/detail/loading/query_state.hpp>
+#include <relate/detail/model/model_desc.hpp>
+#include <relate/detail/model/rows.hpp>
+#include <relate/detail/schema/migrator.hpp>
 #include <relate/detail/session.hpp>
+#include <relate/detail/writing/committer.hpp>
 #include <relate/error.hpp>
 #include <relate/migration.hpp>
 #include <relate/migration_status.hpp>
@@ -20,24 +26,27 @@
 #include <relate/remove_plan.hpp>
 #include <relate/schema.hpp>
 #include <relate/schema_check.hpp>
-#include <relate/sqlite/transaction.hpp>
+#include <relate/sqlite/backend.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace relate {
 
-class unit_of_work;
+template <class B>
+class basic_unit_of_work;
 
-class database {
+template <class B>
+class basic_database {
 public:
     /// Opens (creating if needed) the database file at path; ":memory:" for an in-memory one.
-    explicit database(const std::string& path, database_options options = {}) : session_(path, options) {}
+    explicit basic_database(const std::string& path, database_options options = {}) : session_(path, options) {}
 
     /// CREATE TABLE IF NOT EXISTS for each model, with its indexes, in one transaction.
     template <detail::valid_model... Models>
     void create_tables() {
-        sqlite::transaction tx(session_.conn, sqlite::transaction_mode::immediate);
+        typename B::transaction tx(session_.conn, B::transaction_mode::immediate);
         (create_table<Models>(), ...);
         tx.commit();
     }
@@ -46,21 +55,24 @@ public:
     /// must name existing rows (relate::validation_error).
     template <detail::valid_model T>
     T insert(T object) {
-        detail::commit_one(session_, &detail::stage_insert<T>, &object);
+        commit_one(detail::describe<B, T>(), &object, true);
         return object;
     }
 
     /// The row with this primary key, or nullopt.
     template <detail::valid_model T>
     std::optional<T> find(const typename detail::model_layout<T>::key_type& key) {
-        return detail::find_row<T>(session_, key);
+        std::optional<T> out{std::in_place};
+        if (!detail::find_row(session_, detail::describe<B, T>(), &key, &*out)) out.reset();
+        return out;
     }
 
     /// The row with this primary key; relate::not_found when there is none.
     template <detail::valid_model T>
     T find_or_throw(const typename detail::model_layout<T>::key_type& key) {
         if (auto found = find<T>(key)) return std::move(*found);
-        detail::throw_not_found<T>(key);
+        const auto& m = detail::describe<B, T>();
+        detail::throw_no_row(m.table, m.key_column().name, detail::to_value(key, m.where(m.key)));
     }
 
     /// Writes every column by primary key; relate::not_found when the row is gone. Its belongs_to
@@ -68,21 +80,23 @@ public:
     template <detail::valid_model T>
     void update(const T& object) {
         // An update without parent links never writes to the object.
-        detail::commit_one(session_, &detail::stage_update<T>, const_cast<T*>(&object));
+        commit_one(detail::describe<B, T>(), const_cast<T*>(&object), false);
     }
 
     /// Deletes the row by primary key, applying the delete policies of its has_one / has_many
     /// relations (relate::restrict_error, cascade, set_null); relate::not_found when it is gone.
     template <detail::valid_model T>
     void remove(const T& object) {
-        detail::commit_one(session_, &detail::stage_remove<T>, const_cast<T*>(&object));
+        detail::committer<B> c(session_);
+        c.remove(detail::describe<B, T>(), &object);
+        c.commit();
     }
 
     /// What remove(object) would do, rows per table and action, without writing anything.
     template <detail::valid_model T>
     remove_plan plan_remove(const T& object) {
-        detail::committer c(session_);
-        c.remove(object);
+        detail::committer<B> c(session_);
+        c.remove(detail::describe<B, T>(), &object);
         return c.plan();
     }
 
@@ -90,7 +104,7 @@ public:
     /// has_many), associate / dissociate (belongs_to), connect / disconnect / set (belongs_to_many).
     template <detail::valid_model M, class R>
         requires detail::relation_field<R>
-    relate::related<M, R, true> related(M& model, R M::*member) {
+    relate::related<M, R, true, B> related(M& model, R M::*member) {
         return {session_, nullptr, model, member};
     }
 
@@ -101,9 +115,8 @@ public:
     const R& load(M& object, R M::*member) {
         R& relation = object.*member;
         if (relation.loaded()) return relation;
-        const auto& state = detail::relation_access::state(relation);
-        if (session_.options.prevent_lazy_loading && state.from_multi_row_query()) {
-            constexpr std::size_t index = detail::relation_index<M, R>();
+        constexpr std::size_t index = detail::relation_index<M, R>();
+        if (session_.options.prevent_lazy_loading && detail::relation_access<R>::from_multi_row_query(relation)) {
             using E = detail::edge<M, index>;
             throw lazy_loading_violation(detail::format(
                 "relate: lazy loading {}::{} on a {} that came from a multi-row query (the N+1 pattern); eager-load it "
@@ -111,7 +124,8 @@ public:
                 E::origin.owner, E::member, E::origin.owner, E::origin.owner, E::origin.owner, E::member,
                 E::origin.owner, E::member));
         }
-        load_relation(std::vector<M*>{&object}, member);
+        void* const parent = &object;
+        load_relation(detail::describe<B, M>(), detail::relation_number<M, index>(), {&parent, 1});
         return relation;
     }
 
@@ -119,10 +133,10 @@ public:
     template <detail::valid_model M, class R>
         requires detail::relation_field<R>
     void load(std::vector<M>& objects, R M::*member) {
-        std::vector<M*> pending;
+        std::vector<void*> pending;
         for (auto& object : objects)
             if (!(object.*member).loaded()) pending.push_back(&object);
-        load_relation(pending, member);
+        load_relation(detail::describe<B, M>(), detail::relation_number<M, detail::relation_index<M, R>()>(), pending);
     }
 
     /// Applies the migrations not yet recorded in relate_migrations, in list order, each in its
@@ -152,19 +166,19 @@ public:
     /// Every difference between the models' tables (as create_tables makes them) and the database.
     template <detail::valid_model... Models>
     std::vector<schema_difference> check_schema() {
-        return detail::check_schema<Models...>(session_);
+        return detail::check_schema<B, Models...>(session_);
     }
 
     /// check_schema, throwing relate::schema_mismatch that lists every difference.
     template <detail::valid_model... Models>
     void require_schema() {
-        detail::require_schema<Models...>(session_);
+        detail::require_schema<B, Models...>(session_);
     }
 
     /// A query over T's table.
     template <detail::valid_model T>
-    relate::query<T> query() {
-        return relate::query<T>(session_);
+    relate::query<T, B> query() {
+        return relate::query<T, B>(session_);
     }
 
     /// Counters: stats().statements is the number of data statements run so far.
@@ -174,18 +188,24 @@ public:
     /// are ignored.
     void on_statement(sqlite::statement_observer observer) { session_.conn.on_statement(std::move(observer)); }
     [[nodiscard]] const database_options& options() const noexcept { return session_.options; }
-    /// The underlying SQLite connection, for what relate does not cover.
-    [[nodiscard]] sqlite::connection& connection() noexcept { return session_.conn; }
+    /// The underlying connection, for what relate does not cover.
+    [[nodiscard]] typename B::connection& connection() noexcept { return session_.conn; }
 
 private:
-    friend class unit_of_work;
+    friend class basic_unit_of_work<B>;
 
-    template <class M, class R>
-    void load_relation(const std::vector<M*>& objects, R M::*) {
+    /// Commits one insert or update in a unit of its own.
+    void commit_one(const detail::model_desc<B>& m, void* object, bool insert) {
+        detail::committer<B> c(session_);
+        c.write(m, object, insert);
+        c.commit();
+    }
+
+    void load_relation(const detail::model_desc<B>& m, std::size_t relation, std::span<void* const> objects) {
         if (objects.empty()) return;
-        sqlite::transaction snapshot(session_.conn);
-        const detail::include_node node(detail::edge_loader_of<M, detail::relation_index<M, R>()>);
-        node.load(session_, detail::addresses_of(objects), 1);
+        typename B::transaction snapshot(session_.conn);
+        const detail::relation_desc<B>& r = m.relations[relation];
+        detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}}, objects, 1);
         snapshot.commit();
     }
 
@@ -194,7 +214,10 @@ private:
         for (const auto& sql : detail::table_ddl<T>()) session_.conn.execute(sql);
     }
 
-    detail::session session_;
+    detail::session<B> session_;
 };
+
+/// A database on an SQLite file (or ":memory:").
+using database = basic_database<sqlite::backend>;
 
 }  // namespace relate

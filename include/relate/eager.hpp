@@ -8,13 +8,14 @@
 //       .where(col<&Post::title> != "").order_by(col<&Post::id>.desc()).limit(3)
 //       .select(&Post::id, &Post::title).with(&Post::tags))
 
-#include <relate/detail/edge.hpp>
-#include <relate/detail/batch_loader.hpp>
+#include <relate/detail/model/edge.hpp>
+#include <relate/detail/loading/include_tree.hpp>
+#include <relate/detail/model/model_desc.hpp>
 #include <relate/expr.hpp>
 #include <relate/options.hpp>
 
+#include <array>
 #include <cstddef>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,11 +84,35 @@ std::size_t column_at(const T& object, const void* address) {
     return found;
 }
 
+template <class T>
+void add_path_of(include_list& list, std::string_view path, std::size_t depth, std::size_t limit);
+
+/// Every relation of T by name, for paths resolved at run time. Only paths instantiate it, and
+/// with it the table of every model reachable from T; member pointers do not.
+template <class T>
+inline constexpr auto relations_of = []<std::size_t... R>(std::index_sequence<R...>) {
+    using L = model_layout<T>;
+    return std::array<relation_entry, sizeof...(R)>{relation_entry{L::relation_names[R], R,
+                                                                    &edge<T, L::relation_fields[R]>::origin,
+                                                                    &add_path_of<target_of<T, L::relation_fields[R]>>}...};
+}(std::make_index_sequence<model_layout<T>::relation_count>{});
+
+template <class T>
+void add_path_of(include_list& list, std::string_view path, std::size_t depth, std::size_t limit) {
+    add_path(list, type_name<T>, model_layout<T>::table, relations_of<T>, path, depth, limit);
+}
+
+/// The include node of relation member I of T, without constraints.
+template <class T, std::size_t I>
+include_node node_of() {
+    return {relation_number<T, I>(), &edge<T, I>::origin, {}, {}, {}, {}, {}};
+}
+
 /// Something with() can turn into an include node of T (relate::include(...) specs).
 template <class T>
 class include_source {
 public:
-    [[nodiscard]] virtual std::shared_ptr<const include_node> node() const = 0;
+    [[nodiscard]] virtual include_node node() const = 0;
 
 protected:
     include_source() = default;
@@ -138,14 +163,14 @@ public:
 
     template <class R>
         requires detail::relation_field<R>
-    constexpr include_arg(R T::*) : edge_(&detail::edge_loader_of<T, detail::relation_index<T, R>()>) {}  // NOLINT
+    constexpr include_arg(R T::*) : node_(&detail::node_of<T, detail::relation_index<T, R>()>) {}  // NOLINT
 
     constexpr include_arg(const detail::include_source<T>& source) : source_(&source) {}  // NOLINT
 
     /// Adds this include to the list (no-op for an empty argument).
     void apply(detail::include_list& list, std::size_t depth, std::size_t limit) const {
-        if (edge_ != nullptr) {
-            list.add(std::make_shared<const detail::include_node>(*edge_));
+        if (node_ != nullptr) {
+            list.add(node_());
         } else if (source_ != nullptr) {
             list.add(source_->node());
         } else if (add_path_ != nullptr) {
@@ -158,7 +183,7 @@ private:
     /// Set only by the path constructors, so that member pointers do not instantiate path
     /// resolution (and with it a loader for every edge reachable from T).
     void (*add_path_)(detail::include_list&, std::string_view, std::size_t, std::size_t) = nullptr;
-    const detail::edge_loader* edge_ = nullptr;
+    detail::include_node (*node_)() = nullptr;
     const detail::include_source<T>* source_ = nullptr;
 };
 #undef RELATE_INCLUDE_PATH_PROBLEMS
@@ -170,21 +195,21 @@ class include_spec final : public detail::include_source<Parent> {
     using Target = detail::target_of<Parent, I>;
 
 public:
-    include_spec() : node_(std::make_shared<detail::include_node>(detail::edge_loader_of<Parent, I>)) {}
+    include_spec() : node_(detail::node_of<Parent, I>()) {}
 
     include_spec& where(const predicate<Target>& condition) {
-        detail::and_where(node_->where, condition.sql());
+        detail::and_where(node_.where, condition.sql());
         return *this;
     }
     template <class... Terms>
         requires(std::convertible_to<Terms, order_term<Target>> && ...)
     include_spec& order_by(const Terms&... terms) {
-        (node_->order.push_back(static_cast<order_term<Target>>(terms)), ...);
+        (node_.order.push_back(static_cast<order_term<Target>>(terms)), ...);
         return *this;
     }
     /// At most n related rows per parent (a ROW_NUMBER window), not n in total.
     include_spec& limit(std::int64_t n) {
-        node_->limit = n;
+        node_.limit = n;
         return *this;
     }
     /// Reads only these fields (and the keys matching needs); the others keep their defaults.
@@ -193,22 +218,20 @@ public:
         const Target probe{};  // member pointers are compared by the address they select in it
         std::vector<bool> columns(detail::model_layout<Target>::column_count, false);
         ((columns[detail::column_at(probe, &(probe.*fields))] = true), ...);
-        node_->select = std::move(columns);
+        node_.select = std::move(columns);
         return *this;
     }
     include_spec& with(include_arg<Target> a, include_arg<Target> b = {}, include_arg<Target> c = {},
                        include_arg<Target> d = {}, include_arg<Target> e = {}, include_arg<Target> f = {},
                        include_arg<Target> g = {}, include_arg<Target> h = {}) {
-        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h}) arg->apply(node_->nested, 2, max_include_depth);
+        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h}) arg->apply(node_.nested, 2, max_include_depth);
         return *this;
     }
 
-    [[nodiscard]] std::shared_ptr<const detail::include_node> node() const override {
-        return std::make_shared<const detail::include_node>(*node_);
-    }
+    [[nodiscard]] detail::include_node node() const override { return node_; }
 
 private:
-    std::shared_ptr<detail::include_node> node_;
+    detail::include_node node_;
 };
 
 /// Starts a constrained include: relate::include(&User::posts).where(...).limit(3).

@@ -1,21 +1,14 @@
 #pragma once
-// Relation existence and counts:
+// Relation existence, as conditions:
 //   db.query<User>().where(relate::has(&User::posts, col<&Post::title>.like("A%")))
 //   db.query<User>().where(relate::doesnt_have(&User::posts))
-//   db.query<User>().with_count(&User::posts) ... user.posts.count()
 
-#include <relate/detail/edge.hpp>
-#include <relate/detail/keyed_fetch.hpp>
-#include <relate/detail/relation_access.hpp>
+#include <relate/detail/model/edge.hpp>
+#include <relate/detail/core/text.hpp>
 #include <relate/expr.hpp>
 
-#include <relate/detail/text.hpp>
-
 #include <cstdint>
-#include <optional>
-#include <string_view>
-#include <unordered_map>
-#include <vector>
+#include <string>
 
 namespace relate {
 
@@ -55,45 +48,6 @@ fragment exists_related(const fragment* condition) {
     f.text(")");
     f.max_scope = scope;
     return f;
-}
-
-/// How many rows of `table` have each of `keys` in column `key`: one grouped statement per chunk
-/// of keys. Compiled once per key type, whichever relations are counted.
-template <class K>
-std::unordered_map<K, std::int64_t> count_by_key(session& s, std::string_view table, std::string_view key,
-                                                 const std::vector<K>& keys, column_context owner) {
-    keyed_query q;
-    q.match = qualified_column(table, key);
-    q.select = q.match + ", COUNT(*)";
-    q.from = sql_identifier(table);
-    q.own_table = table;
-    q.group_by = " GROUP BY " + q.match;
-    std::unordered_map<K, std::int64_t> counts;
-    run_keyed(s, q, keys, owner, [&](const sqlite::statement& st) {
-        K counted{};
-        read_field(st, 0, counted, column_context{table, key});
-        counts[counted] = st.column_int64(1);
-    });
-    return counts;
-}
-
-/// with_count: one grouped statement per relation, counts stored on each parent's relation.
-template <class Parent, std::size_t I>
-void load_count(session& s, const std::vector<Parent*>& parents) {
-    using E = edge<Parent, I>;
-    using PL = model_layout<Parent>;
-    using K = typename PL::key_type;
-    static_assert(E::kind == relation_kind::has_many || E::kind == relation_kind::belongs_to_many,
-                  "relate: with_count counts has_many and belongs_to_many relations");
-    constexpr bool has_many = E::kind == relation_kind::has_many;
-    const auto counts = count_by_key<K>(s, has_many ? model_layout<typename E::target>::table : E::junction,
-                                        has_many ? E::foreign_key : E::junction_owner_key,
-                                        distinct_keys<K>(parents, primary_key_reader{}),
-                                        column_context{PL::table, PL::primary_key_name});
-    for (Parent* p : parents) {
-        const auto found = counts.find(primary_key_of(*p));
-        relation_access::set_count(get_field<I>(*p), found == counts.end() ? 0 : found->second);
-    }
 }
 
 }  // namespace detail

@@ -2,9 +2,9 @@
 // Column references and predicates for where(): col<&User::name>.like("A%") && col<&User::id> > 10.
 // Every value becomes a bound parameter; column names come from reflection and are quoted.
 
-#include <relate/detail/column_io.hpp>
-#include <relate/detail/reflect.hpp>
-#include <relate/detail/sql_text.hpp>
+#include <relate/detail/model/column_io.hpp>
+#include <relate/detail/model/reflect.hpp>
+#include <relate/detail/sql/sql_text.hpp>
 #include <relate/model.hpp>
 
 #include <concepts>

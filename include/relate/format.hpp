@@ -4,10 +4,10 @@
 //
 //   User{id: 1, name: "Ada", posts: [Post{id: 1, userId: 1, title: "Notes"}]}
 
-#include <relate/detail/column_io.hpp>
-#include <relate/detail/edge.hpp>
-#include <relate/detail/layout.hpp>
-#include <relate/detail/reflect.hpp>
+#include <relate/detail/model/column_io.hpp>
+#include <relate/detail/model/edge.hpp>
+#include <relate/detail/model/layout.hpp>
+#include <relate/detail/model/reflect.hpp>
 #include <relate/relation.hpp>
 
 #include <fmt/format.h>

@@ -5,9 +5,8 @@
 //   auto user = db.query<User>().with("profile", "posts").find(1);
 //   return nlohmann::json(*user).dump();    // what a web handler returns
 
-#include <relate/detail/column_io.hpp>
-#include <relate/detail/edge.hpp>
-#include <relate/detail/relation_access.hpp>
+#include <relate/detail/model/column_io.hpp>
+#include <relate/detail/model/edge.hpp>
 #include <relate/model.hpp>
 
 #include <nlohmann/json.hpp>

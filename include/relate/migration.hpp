@@ -18,16 +18,16 @@
 // table's blueprint apply in the order written (detail/table_change.hpp).
 
 #include <relate/blueprint.hpp>
-#include <relate/detail/ddl_runner.hpp>
-#include <relate/detail/identifier.hpp>
-#include <relate/detail/live_schema.hpp>
-#include <relate/detail/sql_text.hpp>
-#include <relate/detail/table_change.hpp>
-#include <relate/detail/table_creation.hpp>
+#include <relate/detail/schema/ddl_runner.hpp>
+#include <relate/detail/sql/identifier.hpp>
+#include <relate/detail/schema/live_schema.hpp>
+#include <relate/detail/sql/sql_text.hpp>
+#include <relate/detail/schema/table_change.hpp>
+#include <relate/detail/schema/table_creation.hpp>
 #include <relate/error.hpp>
 #include <relate/sqlite/connection.hpp>
 
-#include <relate/detail/text.hpp>
+#include <relate/detail/core/text.hpp>
 
 #include <functional>
 #include <string>

@@ -5,8 +5,8 @@
 //   static_assert(relate::model<User>::table_name() == "users");
 //   static_assert(relate::model<User>::primary_key_name() == "id");
 
-#include <relate/detail/edge.hpp>
-#include <relate/detail/layout.hpp>
+#include <relate/detail/model/edge.hpp>
+#include <relate/detail/model/layout.hpp>
 
 #include <string_view>
 #include <type_traits>

@@ -1,19 +1,18 @@
 #pragma once
 // query<T>: where / order_by / limit / offset, then get, first, find, count, exists or remove.
-// What needs no row type (count, exists, the SQL text) is in detail::query_core.
+// What needs no row type (the SQL, counting, removing) is in detail::query_state.
 //
 //   auto rows = db.query<User>().where(col<&User::name>.like("A%")).order_by(col<&User::id>.desc())
 //                   .limit(20).get();
 
-#include <relate/detail/query_core.hpp>
-#include <relate/detail/relation_access.hpp>
-#include <relate/detail/row.hpp>
+#include <relate/detail/model/model_desc.hpp>
+#include <relate/detail/loading/query_state.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/eager.hpp>
 #include <relate/exists.hpp>
 #include <relate/expr.hpp>
 #include <relate/model.hpp>
-#include <relate/sqlite/transaction.hpp>
+#include <relate/sqlite/backend.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -22,16 +21,16 @@
 
 namespace relate {
 
-template <class T>
-class query : public detail::query_core {
+template <class T, class B = sqlite::backend>
+class query {
     using layout = detail::model_layout<T>;
 
 public:
-    explicit query(detail::session& s) : query_core(s, layout::table, layout::primary_key_name) {}
+    explicit query(detail::session<B>& s) : session_(&s) {}
 
     /// Adds a condition; several where() calls are joined with AND.
     query& where(const predicate<T>& condition) {
-        add_condition(condition.sql());
+        detail::and_where(state_.where, condition.sql());
         return *this;
     }
 
@@ -39,16 +38,16 @@ public:
     template <class... Terms>
         requires(std::convertible_to<Terms, order_term<T>> && ...)
     query& order_by(const Terms&... terms) {
-        (order_.push_back(static_cast<order_term<T>>(terms)), ...);
+        (state_.order.push_back(static_cast<order_term<T>>(terms)), ...);
         return *this;
     }
 
     query& limit(std::int64_t n) {
-        limit_ = n;
+        state_.limit = n;
         return *this;
     }
     query& offset(std::int64_t n) {
-        offset_ = n;
+        state_.offset = n;
         return *this;
     }
 
@@ -57,7 +56,7 @@ public:
     query& with(include_arg<T> a, include_arg<T> b = {}, include_arg<T> c = {}, include_arg<T> d = {},
                 include_arg<T> e = {}, include_arg<T> f = {}, include_arg<T> g = {}, include_arg<T> h = {}) {
         for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h})
-            arg->apply(includes_, 1, session_->options.include_depth_limit);
+            arg->apply(state_.includes, 1, session_->options.include_depth_limit);
         return *this;
     }
 
@@ -65,21 +64,27 @@ public:
     template <class R>
         requires detail::relation_field<R>
     query& with_count(R T::*) {
-        counts_.push_back(&detail::load_count<T, detail::relation_index<T, R>()>);
+        static_assert(R::kind == detail::relation_kind::has_many || R::kind == detail::relation_kind::belongs_to_many,
+                      "relate: with_count counts has_many and belongs_to_many relations");
+        state_.counts.push_back(detail::relation_number<T, detail::relation_index<T, R>()>());
         return *this;
     }
 
     /// Every matching row, with the requested relations loaded.
     std::vector<T> get() {
-        if (includes_.empty() && counts_.empty()) return read_rows();
+        const auto& m = detail::describe<B, T>();
+        std::vector<T> rows;
+        if (state_.includes.empty() && state_.counts.empty()) {
+            detail::read_rows(*session_, m, state_, &rows);
+            return rows;
+        }
         // One read transaction: the rows and every relation come from one snapshot.
-        sqlite::transaction snapshot(session_->conn);
-        std::vector<T> rows = read_rows();
-        std::vector<T*> parents;
+        typename B::transaction snapshot(session_->conn);
+        detail::read_rows(*session_, m, state_, &rows);
+        std::vector<void*> parents;
         parents.reserve(rows.size());
-        for (auto& row : rows) parents.push_back(&row);
-        includes_.load(*session_, detail::addresses_of(parents), 1);
-        for (auto* count : counts_) count(*session_, parents);
+        for (T& row : rows) parents.push_back(&row);
+        detail::load_into(*session_, m, state_, parents);
         snapshot.commit();
         return rows;
     }
@@ -87,7 +92,7 @@ public:
     /// The first matching row (in order_by order), if any.
     std::optional<T> first() {
         auto one = *this;
-        one.limit_ = 1;
+        one.state_.limit = 1;
         auto rows = one.get();
         if (rows.empty()) return std::nullopt;
         return std::move(rows.front());
@@ -96,30 +101,24 @@ public:
     /// The matching row with this primary key, if any.
     std::optional<T> find(const typename layout::key_type& key) {
         auto one = *this;
-        one.add_key_condition(detail::to_value(key, {layout::table, layout::primary_key_name}));
+        one.where(predicate<T>(detail::column_condition(
+            layout::primary_key_name, " = ", detail::to_value(key, {layout::table, layout::primary_key_name}))));
         return one.first();
     }
 
+    /// How many rows match (after limit and offset).
+    std::int64_t count() { return detail::count_rows(*session_, layout::table, state_); }
+
+    /// Whether any row matches.
+    bool exists() { return detail::any_row(*session_, layout::table, state_); }
+
     /// Deletes every matching row with the delete policies of a single remove; returns how many
     /// rows of T it deleted. All or nothing: a restrict policy blocking one row removes none.
-    std::int64_t remove() { return remove_rows(detail::table_info_of<T>()); }
+    std::int64_t remove() { return detail::remove_rows(*session_, detail::describe<B, T>(), state_); }
 
 private:
-    std::vector<T> read_rows() {
-        detail::sql_statement sql = select_statement(detail::select_list<T>(layout::table));
-        auto st = session_->conn.prepare(sql.sql);
-        sql.bind(*st);
-        std::vector<T> rows;
-        while (st->step()) {
-            T& row = rows.emplace_back();
-            detail::read_row(*st, row);
-            detail::stamp_relations(row, true);  // while the row is in cache, not in a second pass
-        }
-        if (rows.size() == 1) detail::stamp_relations(rows.front(), false);
-        return rows;
-    }
-
-    std::vector<void (*)(detail::session&, const std::vector<T*>&)> counts_;
+    detail::session<B>* session_;
+    detail::query_state state_;
 };
 
 }  // namespace relate

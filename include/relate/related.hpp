@@ -6,21 +6,21 @@
 //   db.related(post, &Post::user).dissociate();         // post.userId = nullopt (in memory)
 //   db.related(post, &Post::tags).connect({t1.id, t2.id});
 
-#include <relate/detail/committer.hpp>
-#include <relate/detail/relation_access.hpp>
+#include <relate/detail/model/model_desc.hpp>
+#include <relate/detail/model/rows.hpp>
 #include <relate/detail/session.hpp>
+#include <relate/detail/core/text.hpp>
+#include <relate/detail/writing/committer.hpp>
 #include <relate/error.hpp>
+#include <relate/sqlite/backend.hpp>
 
-#include <relate/detail/text.hpp>
-
-#include <memory>
 #include <utility>
 #include <vector>
 
 namespace relate {
 
 /// The writer for relation R of one model object. Immediate: each call commits on its own.
-template <class M, class R, bool Immediate>
+template <class M, class R, bool Immediate, class B = sqlite::backend>
 class related {
     static constexpr std::size_t index = detail::relation_index<M, R>();
     using edge = detail::edge<M, index>;
@@ -30,7 +30,7 @@ class related {
         edge::kind == detail::relation_kind::has_one || edge::kind == detail::relation_kind::has_many;
 
 public:
-    related(detail::session& s, detail::committer* staged, M& model, R M::*member)
+    related(detail::session<B>& s, detail::committer<B>* staged, M& model, R M::*member)
         : session_(&s), staged_(staged), model_(&model), member_(member) {}
 
     /// has_one / has_many: sets the child's foreign key to this model's key, then inserts the child
@@ -38,9 +38,10 @@ public:
     void save(target& child)
         requires has_children
     {
-        constexpr std::size_t fk = detail::field_of_column<target>(edge::foreign_key);
-        run([&](detail::committer& c) {
-            c.write(child, is_new(child), detail::link_to<target, fk, M>(*model_));
+        const auto& child_model = detail::describe<B, target>();
+        run([&](detail::committer<B>& c) {
+            c.write(child_model, &child, is_new(child_model, child),
+                    detail::parent_link<B>{relation().foreign_key_column, model_, &detail::describe<B, M>()});
             forget_after(c);
         });
     }
@@ -58,51 +59,60 @@ public:
     void associate(const target& parent)
         requires(edge::kind == detail::relation_kind::belongs_to)
     {
-        if (detail::key_unassigned(parent))
+        const auto& parent_model = detail::describe<B, target>();
+        if (detail::key_unassigned(parent_model, &parent))
             throw validation_error(detail::format(
                 "relate: cannot associate {}::{} with a {} that has no {} yet; insert it first, or use "
                 "relate::parent(&{}::{}, parent) in a unit of work",
-                edge::origin.owner, edge::member, detail::type_name<target>, detail::model_layout<target>::primary_key_name,
+                edge::origin.owner, edge::member, detail::type_name<target>, parent_model.key_column().name,
                 edge::origin.owner, edge::member));
-        detail::assign_parent_key<M, detail::foreign_key_field<M, index>, target>(model_, &parent);
-        detail::relation_access::set(model_->*member_, std::make_unique<target>(parent));
+        const auto& m = detail::describe<B, M>();
+        const auto& fk = m.columns[relation().foreign_key_column];
+        fk.type->assign(detail::model_desc<B>::at(model_, fk.offset), parent_model.key_value(&parent),
+                        m.where(relation().foreign_key_column));
+        relation().ops->hold_copy(&(model_->*member_), &parent);
     }
 
     /// belongs_to: clears this model's foreign key, in memory (persist it with db.update).
     void dissociate()
         requires(edge::kind == detail::relation_kind::belongs_to)
     {
-        auto& key = detail::get_field<detail::foreign_key_field<M, index>>(*model_);
+        auto& key = detail::get_field<detail::model_layout<M>::column_fields[detail::model_layout<M>::find_column(
+            edge::foreign_key)]>(*model_);
         static_assert(detail::is_nullable<std::remove_cvref_t<decltype(key)>>,
                       "relate: dissociate needs the foreign-key field to be std::optional");
         key.reset();
-        detail::relation_access::set(model_->*member_, std::unique_ptr<target>{});
+        relation().ops->load_empty(&(model_->*member_), &edge::origin);
     }
 
     /// belongs_to_many: links the rows with these keys; an existing link is left as it is.
     void connect(const std::vector<target_key>& keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
-        change_links(detail::junction_write::kind::connect, keys);
+        change_links(detail::junction_write<B>::kind::connect, keys);
     }
     /// belongs_to_many: removes the links to these keys.
     void disconnect(const std::vector<target_key>& keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
-        change_links(detail::junction_write::kind::disconnect, keys);
+        change_links(detail::junction_write<B>::kind::disconnect, keys);
     }
     /// belongs_to_many: replaces every link with links to these keys.
     void set(const std::vector<target_key>& keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
-        change_links(detail::junction_write::kind::replace, keys);
+        change_links(detail::junction_write<B>::kind::replace, keys);
     }
 
 private:
+    static const detail::relation_desc<B>& relation() {
+        return detail::describe<B, M>().relations[detail::relation_number<M, index>()];
+    }
+
     template <class Stage>
     void run(Stage&& stage) {
         if constexpr (Immediate) {
-            detail::committer c(*session_);
+            detail::committer<B> c(*session_);
             stage(c);
             c.commit();
         } else {
@@ -111,26 +121,29 @@ private:
     }
 
     /// A write through the relation leaves what it holds stale: it is not loaded after the commit.
-    void forget_after(detail::committer& c) {
-        c.after_commit([model = model_, member = member_] { detail::relation_access::unload(model->*member); });
+    void forget_after(detail::committer<B>& c) {
+        c.forget_after({&(model_->*member_), relation().ops, relation().origin});
     }
 
-    bool is_new(const target& child) {
-        if constexpr (detail::model_layout<target>::key_is_assigned)
-            return detail::key_unassigned(child);
-        else
-            return !detail::find_row<target>(*session_, detail::primary_key_of(child)).has_value();
+    bool is_new(const detail::model_desc<B>& child_model, const target& child) {
+        if (child_model.key_assigned) return detail::key_unassigned(child_model, &child);
+        target found{};
+        return !detail::find_row(*session_, child_model, &detail::primary_key_of(child), &found);
     }
 
-    void change_links(detail::junction_write::kind what, const std::vector<target_key>& keys) {
-        run([&](detail::committer& c) {
-            c.change_links({what, model_, &detail::key_value_of<M>, &detail::link_relation_of<M, edge>()}, keys);
+    void change_links(typename detail::junction_write<B>::kind what, const std::vector<target_key>& keys) {
+        const auto& target_model = detail::describe<B, target>();
+        std::vector<sqlite::value> values;
+        values.reserve(keys.size());
+        for (const target_key& key : keys) values.push_back(detail::to_value(key, target_model.where(target_model.key)));
+        run([&](detail::committer<B>& c) {
+            c.change_links({what, model_, &detail::describe<B, M>(), &relation()}, std::move(values));
             forget_after(c);
         });
     }
 
-    detail::session* session_;
-    detail::committer* staged_;
+    detail::session<B>* session_;
+    detail::committer<B>* staged_;
     M* model_;
     R M::*member_;
 };

@@ -8,18 +8,19 @@
 //   };
 //
 // A relation holds what was loaded into it. Reading one that is not loaded throws
-// relate::not_loaded, whose message says how to load it. Relations are values: copying a model
-// copies what its relations hold. The target type may be incomplete where the member is declared.
+// relate::not_loaded, whose message says how to load it. A relation member is one word: what it
+// loaded lives on the heap. Copying a model copies what its relations hold. One load shares a
+// belongs_to row among the children that name it (the posts of one user loaded with their author
+// point at one User), as Eloquent does; every other relation owns its rows. The target type may be
+// incomplete where the member is declared.
 
-#include <relate/detail/fixed_string.hpp>
-#include <relate/detail/reflect.hpp>
+#include <relate/detail/core/fixed_string.hpp>
+#include <relate/detail/model/reflect.hpp>
+#include <relate/detail/core/text.hpp>
 #include <relate/error.hpp>
-
-#include <relate/detail/text.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -123,87 +124,81 @@ struct relation_origin {
     std::string_view member;
 };
 
-/// What every relation member keeps besides its rows: the origin and two flags in one word,
-/// since every model read carries one per relation and scans move them all.
-class relation_state {
-public:
-    constexpr relation_state() noexcept = default;
-    relation_state(const relation_origin* origin, bool from_multi_row_query) noexcept
-        : bits_(reinterpret_cast<std::uintptr_t>(origin) | (from_multi_row_query ? multi_row_bit : 0)) {}
-
-    [[nodiscard]] const relation_origin* origin() const noexcept {
-        return reinterpret_cast<const relation_origin*>(bits_ & ~flag_bits);
-    }
-    [[nodiscard]] bool loaded() const noexcept { return (bits_ & loaded_bit) != 0; }
-    void set_loaded(bool loaded) noexcept { bits_ = loaded ? bits_ | loaded_bit : bits_ & ~loaded_bit; }
-    /// Strict mode refuses db.load on a model read by a multi-row query.
-    [[nodiscard]] bool from_multi_row_query() const noexcept { return (bits_ & multi_row_bit) != 0; }
-
-private:
-    static constexpr std::uintptr_t loaded_bit = 1;
-    static constexpr std::uintptr_t multi_row_bit = 2;
-    static constexpr std::uintptr_t flag_bits = loaded_bit | multi_row_bit;
-    static_assert(alignof(relation_origin) > flag_bits, "relate: the flags live in the low bits of the origin pointer");
-
-    std::uintptr_t bits_ = 0;
+/// The heap part of a has_many / belongs_to_many: its rows (when loaded) and its count (with_count).
+template <class Target>
+struct many_node {
+    const relation_origin* origin = nullptr;
+    bool loaded = false;
+    bool from_multi_row_query = false;
+    std::int64_t count = -1;  ///< set by with_count (a count is never negative)
+    std::vector<Target> items;
 };
 
-[[noreturn]] inline void throw_not_loaded(const relation_state& state, std::string_view what) {
-    if (state.origin() == nullptr)
+/// The heap part of a loaded has_one / belongs_to: the row, with a count of the relations pointing
+/// at it (several after one load of a belongs_to; atomic: those children may live in several threads).
+template <class Target>
+struct shared_node {
+    std::size_t references = 1;
+    Target value;
+
+    void acquire() noexcept { __atomic_add_fetch(&references, 1, __ATOMIC_RELAXED); }
+    /// Drops one reference; deletes the node with the last.
+    void release() noexcept {
+        if (__atomic_sub_fetch(&references, 1, __ATOMIC_ACQ_REL) == 0) delete this;
+    }
+};
+
+[[noreturn]] inline void throw_not_loaded(const relation_origin* origin, std::string_view what) {
+    if (origin == nullptr)
         throw not_loaded(detail::format(
             "relate: {} is not loaded; load it with db.load(model, &Model::member) or eager-load it with "
             "db.query<Model>().with(&Model::member)",
             what));
-    const auto& o = *state.origin();
     throw not_loaded(detail::format(
         "relate: {}::{} is not loaded; load it with db.load(model, &{}::{}) or eager-load it with "
         "db.query<{}>().with(&{}::{})",
-        o.owner, o.member, o.owner, o.member, o.owner, o.owner, o.member));
+        origin->owner, origin->member, origin->owner, origin->member, origin->owner, origin->owner, origin->member));
+}
+
+[[noreturn]] inline void throw_loaded_empty(const relation_origin* origin, std::string_view what) {
+    if (origin == nullptr)
+        throw not_found(detail::format("relate: {} is loaded and empty (no related row)", what));
+    throw not_found(detail::format("relate: {}::{} is loaded and empty (no related row)", origin->owner, origin->member));
 }
 
 /// Gives the loader and the committer access to a relation's storage.
+template <class R>
 struct relation_access;
 
-/// Common part of every relation: the loaded flag, the origin, the count.
+/// What every relation holds: one word. Bit 0 clear: nothing on the heap, the rest is the
+/// relation's origin (or null) with two flags. Bit 0 set: the rest points at the heap node.
 class relation_base {
 public:
     using relation_tag = void;
 
-    /// Whether the relation was loaded (eagerly, lazily, or by a write through it).
-    [[nodiscard]] bool loaded() const noexcept { return state_.loaded(); }
-
 protected:
+    template <class R>
     friend struct relation_access;
-    relation_state state_;
-};
 
-/// A model held by value behind a pointer, so the target type may be incomplete here; copies deep.
-/// A raw owning pointer rather than std::unique_ptr, whose destructor is not constexpr in C++20:
-/// models must stay literal types for compile-time reflection.
-template <class Target>
-class optional_box {
-public:
-    constexpr optional_box() = default;
-    optional_box(const optional_box& other) : ptr_(other.ptr_ != nullptr ? new Target(*other.ptr_) : nullptr) {}
-    constexpr optional_box(optional_box&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
-    optional_box& operator=(const optional_box& other) {
-        if (this != &other) reset(other.ptr_ != nullptr ? std::make_unique<Target>(*other.ptr_) : nullptr);
-        return *this;
-    }
-    optional_box& operator=(optional_box&& other) noexcept {
-        if (this != &other) reset(std::unique_ptr<Target>(std::exchange(other.ptr_, nullptr)));
-        return *this;
-    }
-    constexpr ~optional_box() { delete ptr_; }
+    static constexpr std::uintptr_t node_bit = 1;
+    static constexpr std::uintptr_t multi_row_bit = 2;  ///< read by a multi-row query (strict mode)
+    static constexpr std::uintptr_t absent_bit = 4;     ///< has_one / belongs_to: loaded, no row
+    static constexpr std::uintptr_t flag_bits = 7;
+    static_assert(alignof(relation_origin) > flag_bits, "relate: the flags live in the low bits of the origin pointer");
 
-    [[nodiscard]] Target* get() const noexcept { return ptr_; }
-    void reset(std::unique_ptr<Target> p) noexcept {
-        delete ptr_;
-        ptr_ = p.release();
+    [[nodiscard]] bool has_node() const noexcept { return (word_ & node_bit) != 0; }
+    [[nodiscard]] void* node() const noexcept { return reinterpret_cast<void*>(word_ & ~flag_bits); }
+    [[nodiscard]] const relation_origin* stamped_origin() const noexcept {
+        return has_node() ? nullptr : reinterpret_cast<const relation_origin*>(word_ & ~flag_bits);
+    }
+    [[nodiscard]] bool stamped_multi_row() const noexcept { return !has_node() && (word_ & multi_row_bit) != 0; }
+
+    /// Where the relation lives and whether its row came from a multi-row query (not loaded).
+    void stamp(const relation_origin* origin, bool from_multi_row_query) noexcept {
+        word_ = reinterpret_cast<std::uintptr_t>(origin) | (from_multi_row_query ? multi_row_bit : 0);
     }
 
-private:
-    Target* ptr_ = nullptr;
+    std::uintptr_t word_ = 0;
 };
 
 /// has_one and belongs_to: a nullable pointer to the related model.
@@ -212,18 +207,35 @@ class single_relation : public relation_base {
 public:
     using target_type = Target;
 
+    constexpr single_relation() noexcept = default;
+    single_relation(const single_relation& other) : relation_base(other) {
+        if (has_node()) word_ = reinterpret_cast<std::uintptr_t>(new shared_node<Target>{1, other.shared()->value}) | node_bit;
+    }
+    constexpr single_relation(single_relation&& other) noexcept : relation_base(other) { other.word_ = 0; }
+    single_relation& operator=(const single_relation& other) {
+        if (this != &other) *this = single_relation(other);
+        return *this;
+    }
+    single_relation& operator=(single_relation&& other) noexcept {
+        if (this != &other) {
+            drop();
+            word_ = std::exchange(other.word_, 0);
+        }
+        return *this;
+    }
+    constexpr ~single_relation() {
+        if (word_ & node_bit) drop();
+    }
+
+    /// Whether the relation was loaded (eagerly, lazily, or by a write through it).
+    [[nodiscard]] bool loaded() const noexcept { return has_node() || (word_ & absent_bit) != 0; }
+
     /// The related model, or nullptr when loaded and absent. Throws relate::not_loaded.
-    [[nodiscard]] const Target* get() const {
-        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
-        return box_.get();
-    }
-    [[nodiscard]] Target* get() {
-        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
-        return box_.get();
-    }
+    [[nodiscard]] const Target* get() const { return target(); }
+    [[nodiscard]] Target* get() { return target(); }
     /// The related model. Throws relate::not_loaded, or relate::not_found when loaded and absent.
-    [[nodiscard]] const Target& value() const { return *checked(); }
-    [[nodiscard]] Target& value() { return *checked(); }
+    [[nodiscard]] const Target& value() const { return *present(); }
+    [[nodiscard]] Target& value() { return *present(); }
     const Target& operator*() const { return value(); }
     Target& operator*() { return value(); }
     const Target* operator->() const { return &value(); }
@@ -232,19 +244,24 @@ public:
     explicit operator bool() const { return get() != nullptr; }
 
 private:
+    template <class R>
     friend struct relation_access;
 
-    Target* checked() const {
-        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
-        if (box_.get() == nullptr) {
-            if (const relation_origin* o = state_.origin())
-                throw not_found(detail::format("relate: {}::{} is loaded and empty (no related row)", o->owner, o->member));
-            throw not_found(detail::format("relate: {} is loaded and empty (no related row)", Derived::describe()));
-        }
-        return box_.get();
-    }
+    [[nodiscard]] shared_node<Target>* shared() const noexcept { return static_cast<shared_node<Target>*>(node()); }
 
-    optional_box<Target> box_;
+    Target* target() const {
+        if (has_node()) return &shared()->value;
+        if ((word_ & absent_bit) == 0) throw_not_loaded(stamped_origin(), Derived::describe());
+        return nullptr;
+    }
+    Target* present() const {
+        if (Target* t = target()) return t;
+        throw_loaded_empty(stamped_origin(), Derived::describe());
+    }
+    void drop() noexcept {
+        if (has_node()) shared()->release();
+        word_ = 0;
+    }
 };
 
 /// has_many and belongs_to_many: a read-only range of the related models.
@@ -254,10 +271,33 @@ public:
     using target_type = Target;
     using const_iterator = typename std::vector<Target>::const_iterator;
 
+    constexpr many_relation() noexcept = default;
+    many_relation(const many_relation& other) : relation_base(other) {
+        if (has_node()) word_ = reinterpret_cast<std::uintptr_t>(new many_node<Target>(*other.many())) | node_bit;
+    }
+    constexpr many_relation(many_relation&& other) noexcept : relation_base(other) { other.word_ = 0; }
+    many_relation& operator=(const many_relation& other) {
+        if (this != &other) *this = many_relation(other);
+        return *this;
+    }
+    many_relation& operator=(many_relation&& other) noexcept {
+        if (this != &other) {
+            drop();
+            word_ = std::exchange(other.word_, 0);
+        }
+        return *this;
+    }
+    constexpr ~many_relation() {
+        if (word_ & node_bit) drop();
+    }
+
+    /// Whether the relation was loaded (eagerly, lazily, or by a write through it).
+    [[nodiscard]] bool loaded() const noexcept { return has_node() && many()->loaded; }
+
     /// The related models. Throws relate::not_loaded.
     [[nodiscard]] const std::vector<Target>& value() const {
-        if (!state_.loaded()) throw_not_loaded(state_, Derived::describe());
-        return items_;
+        if (!loaded()) throw_not_loaded(origin(), Derived::describe());
+        return many()->items;
     }
     [[nodiscard]] const_iterator begin() const { return value().begin(); }
     [[nodiscard]] const_iterator end() const { return value().end(); }
@@ -269,17 +309,23 @@ public:
 
     /// The number of related rows: from with_count, or the loaded rows. Throws relate::not_loaded.
     [[nodiscard]] std::int64_t count() const {
-        if (count_ != no_count) return count_;
-        if (state_.loaded()) return static_cast<std::int64_t>(items_.size());
-        throw_not_loaded(state_, Derived::describe() + " (its count: use .with_count(&Model::member))");
+        if (has_node() && many()->count >= 0) return many()->count;
+        if (loaded()) return static_cast<std::int64_t>(many()->items.size());
+        throw_not_loaded(origin(), Derived::describe() + " (its count: use .with_count(&Model::member))");
     }
 
 private:
+    template <class R>
     friend struct relation_access;
-    static constexpr std::int64_t no_count = -1;
 
-    std::vector<Target> items_;
-    std::int64_t count_ = no_count;  ///< set by with_count (a count is never negative)
+    [[nodiscard]] many_node<Target>* many() const noexcept { return static_cast<many_node<Target>*>(node()); }
+    [[nodiscard]] const relation_origin* origin() const noexcept {
+        return has_node() ? many()->origin : stamped_origin();
+    }
+    void drop() noexcept {
+        if (has_node()) delete many();
+        word_ = 0;
+    }
 };
 
 /// "has_many<Post>": how a relation describes itself before it knows its owner.

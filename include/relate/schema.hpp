@@ -3,12 +3,12 @@
 // index on every column named like a foreign key (userId, blogPostId), REFERENCES clauses whose
 // ON DELETE action is the policy the parent declares, and junction tables.
 
-#include <relate/detail/column_io.hpp>
-#include <relate/detail/edge.hpp>
-#include <relate/detail/sql_text.hpp>
+#include <relate/detail/model/column_io.hpp>
+#include <relate/detail/model/edge.hpp>
+#include <relate/detail/sql/sql_text.hpp>
 #include <relate/model.hpp>
 
-#include <relate/detail/text.hpp>
+#include <relate/detail/core/text.hpp>
 
 #include <string>
 #include <string_view>

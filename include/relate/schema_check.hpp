@@ -5,18 +5,18 @@
 //
 //   for (const relate::schema_difference& d : db.check_schema<User, Post>()) fmt::print("{}\n", d.description);
 
-#include <relate/detail/edge.hpp>
-#include <relate/detail/identifier.hpp>
-#include <relate/detail/layout.hpp>
-#include <relate/detail/schema_compare.hpp>
+#include <relate/detail/model/edge.hpp>
+#include <relate/detail/sql/identifier.hpp>
+#include <relate/detail/model/layout.hpp>
+#include <relate/detail/schema/schema_compare.hpp>
 #include <relate/detail/session.hpp>
-#include <relate/detail/table_info.hpp>
+#include <relate/detail/model/model_desc.hpp>
 #include <relate/model.hpp>
 #include <relate/schema.hpp>
 #include <relate/schema_difference.hpp>
 #include <relate/sqlite/transaction.hpp>
 
-#include <relate/detail/text.hpp>
+#include <relate/detail/core/text.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -62,10 +62,10 @@ void expect_relation(expected_table& table, std::vector<expected_table>& junctio
     }
 }
 
-template <class T>
+template <class B, class T>
 void expect_model(std::vector<expected_table>& out) {
     using L = model_layout<T>;
-    expected_table table{L::table, std::string(type_name<T>), false, {}, {}, {}, key_of(table_info_of<T>())};
+    expected_table table{L::table, std::string(type_name<T>), false, {}, {}, {}, key_of(describe<B, T>())};
     [&]<std::size_t... K>(std::index_sequence<K...>) {
         (table.columns.push_back(expected_column_of<T, K>()), ...);
     }(std::make_index_sequence<L::column_count>{});
@@ -88,20 +88,20 @@ void expect_model(std::vector<expected_table>& out) {
 }
 
 /// Every difference between the models and the live database, read in one snapshot.
-template <class... Models>
-std::vector<schema_difference> check_schema(session& s) {
+template <class B, class... Models>
+std::vector<schema_difference> check_schema(session<B>& s) {
     std::vector<expected_table> tables;
-    (expect_model<Models>(tables), ...);
+    (expect_model<B, Models>(tables), ...);
     std::vector<schema_difference> out;
-    sqlite::transaction snapshot(s.conn);
+    typename B::transaction snapshot(s.conn);
     for (const auto& table : tables) schema_comparison(s.conn, table, out).run();
     snapshot.commit();
     return out;
 }
 
-template <class... Models>
-void require_schema(session& s) {
-    const auto differences = check_schema<Models...>(s);
+template <class B, class... Models>
+void require_schema(session<B>& s) {
+    const auto differences = check_schema<B, Models...>(s);
     if (!differences.empty()) throw mismatch_error(differences);
 }
 

@@ -12,13 +12,38 @@
 // objects get their keys back, the error is thrown. A unit destroyed without commit writes nothing.
 
 #include <relate/database.hpp>
-#include <relate/detail/committer.hpp>
+#include <relate/detail/writing/committer.hpp>
 #include <relate/related.hpp>
 
-#include <memory>
 #include <vector>
 
 namespace relate {
+
+namespace detail {
+
+/// An object the unit keeps alive until it commits, whatever its type.
+class kept_copy {
+public:
+    template <class M>
+    static kept_copy of(const M& object) {
+        return kept_copy(new M(object), [](void* p) { delete static_cast<M*>(p); });
+    }
+    kept_copy(kept_copy&& other) noexcept : object_(std::exchange(other.object_, nullptr)), destroy_(other.destroy_) {}
+    kept_copy(const kept_copy&) = delete;
+    kept_copy& operator=(const kept_copy&) = delete;
+    kept_copy& operator=(kept_copy&&) = delete;
+    ~kept_copy() {
+        if (object_ != nullptr) destroy_(object_);
+    }
+    [[nodiscard]] const void* get() const noexcept { return object_; }
+
+private:
+    kept_copy(void* object, void (*destroy)(void*)) : object_(object), destroy_(destroy) {}
+    void* object_;
+    void (*destroy_)(void*);
+};
+
+}  // namespace detail
 
 /// A belongs_to member and the parent object whose key it takes on commit.
 template <class M, class R>
@@ -43,50 +68,56 @@ template <class M, class R>
     requires detail::relation_field<R>
 void parent(R M::*, const typename R::target_type&&) = delete;
 
-class unit_of_work {
+template <class B>
+class basic_unit_of_work {
 public:
-    explicit unit_of_work(database& db) : session_(&db.session_), committer_(db.session_) {}
-    unit_of_work(const unit_of_work&) = delete;
-    unit_of_work& operator=(const unit_of_work&) = delete;
+    explicit basic_unit_of_work(basic_database<B>& db) : session_(&db.session_), committer_(db.session_) {}
+    basic_unit_of_work(const basic_unit_of_work&) = delete;
+    basic_unit_of_work& operator=(const basic_unit_of_work&) = delete;
 
     /// Inserts the object on commit and writes its key back into it.
     template <detail::valid_model M>
     void insert(M& object) {
-        committer_.write(object, true);
+        committer_.write(detail::describe<B, M>(), &object, true);
     }
 
     /// Inserts the object on commit, its foreign key taken from the parent (inserted first).
     template <detail::valid_model M, class R>
     void insert(M& object, parent_ref<M, R> parent) {
-        constexpr std::size_t index = detail::relation_index<M, R>();
-        using P = typename detail::edge<M, index>::target;
-        committer_.write(object, true, detail::link_to<M, detail::foreign_key_field<M, index>, P>(*parent.object));
+        using P = typename R::target_type;
+        const auto& m = detail::describe<B, M>();
+        const std::size_t relation = detail::relation_number<M, detail::relation_index<M, R>()>();
+        committer_.write(m, &object, true,
+                         detail::parent_link<B>{m.relations[relation].foreign_key_column, parent.object,
+                                                &detail::describe<B, P>()});
     }
 
     /// Writes every column by primary key on commit; relate::not_found when the row is gone.
     template <detail::valid_model M>
     void update(const M& object) {
-        committer_.write(const_cast<M&>(object), false);  // an update without parent links never writes to it
+        // An update without parent links never writes to the object.
+        committer_.write(detail::describe<B, M>(), const_cast<M*>(&object), false);
     }
 
     /// The same for a temporary (uow.update(User{.id = 3, ...})): the unit stages a copy it keeps,
     /// as the temporary is gone before commit.
     template <detail::valid_model M>
     void update(const M&& object) {
-        update(*static_cast<const M*>(kept_.emplace_back(std::make_shared<const M>(object)).get()));
+        auto& kept = kept_.emplace_back(detail::kept_copy::of(object));
+        update(*static_cast<const M*>(kept.get()));
     }
 
     /// Removes the row on commit, applying the delete policies; relate::not_found when it is gone.
     template <detail::valid_model M>
     void remove(const M& object) {
-        committer_.remove(object);
+        committer_.remove(detail::describe<B, M>(), &object);
     }
 
     /// Writes through a relation, staged in this unit: save, associate, dissociate, connect,
     /// disconnect, set.
     template <detail::valid_model M, class R>
         requires detail::relation_field<R>
-    relate::related<M, R, false> related(M& model, R M::*member) {
+    relate::related<M, R, false, B> related(M& model, R M::*member) {
         return {*session_, &committer_, model, member};
     }
 
@@ -95,9 +126,12 @@ public:
     void commit() { committer_.commit(); }
 
 private:
-    detail::session* session_;
-    std::vector<std::shared_ptr<const void>> kept_;  ///< copies of temporaries staged for update
-    detail::committer committer_;
+    detail::session<B>* session_;
+    std::vector<detail::kept_copy> kept_;  ///< copies of temporaries staged for update
+    detail::committer<B> committer_;
 };
+
+/// A unit of work on a relate::database.
+using unit_of_work = basic_unit_of_work<sqlite::backend>;
 
 }  // namespace relate

@@ -3,7 +3,7 @@
 
 #include <relate/error.hpp>
 
-#include <relate/detail/text.hpp>
+#include <relate/detail/core/text.hpp>
 #include <sqlite3.h>
 
 #include <string>

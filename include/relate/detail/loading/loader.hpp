@@ -1,0 +1,202 @@
+#pragma once
+// The batched loader: one keyed statement per include node, whatever the number of parents. Rows
+// go straight into their parents: a has_many or belongs_to_many row is appended to its parent's
+// relation and read in place, a has_one row into a node its parent points at, and a belongs_to
+// row into one node that every child naming it points at. Nothing is read into a buffer first,
+// and a parent row shared by many children exists once.
+
+#include <relate/detail/core/key_index.hpp>
+#include <relate/detail/loading/include_tree.hpp>
+#include <relate/detail/loading/keyed.hpp>
+#include <relate/detail/model/model_desc.hpp>
+#include <relate/detail/model/rows.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/detail/sql/sql_text.hpp>
+#include <relate/detail/core/text.hpp>
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace relate::detail {
+
+/// The target columns an include reads: its selection plus every key matching needs.
+template <class B>
+std::vector<bool> columns_to_read(const include_node& node, const relation_desc<B>& r, const model_desc<B>& target) {
+    std::vector<bool> read = node.select.empty() ? std::vector<bool>(target.columns.size(), true) : node.select;
+    read[target.key] = true;
+    if (r.has_children()) read[r.foreign_key_column] = true;
+    for (const include_node& nested : node.nested.nodes()) {
+        const relation_desc<B>& n = target.relations[nested.relation];
+        if (n.kind == relation_kind::belongs_to) read[n.foreign_key_column] = true;
+    }
+    return read;
+}
+
+/// The result column of column `k` when the columns `read` selects are read from `first` on.
+inline int result_column(const std::vector<bool>& read, std::size_t k, int first) {
+    int index = first;
+    for (std::size_t j = 0; j < k; ++j) index += read[j] ? 1 : 0;
+    return index;
+}
+
+/// The keyed statement of an include: its target columns, matched on `match`, with the node's
+/// condition, order and per-parent limit.
+template <class B>
+keyed_query target_query(const include_node& node, const model_desc<B>& target, const std::vector<bool>& read,
+                         std::string match) {
+    keyed_query q;
+    q.select = select_list(target, target.table, read);
+    q.from = sql_identifier(target.table);
+    q.match = std::move(match);
+    q.where = node.where ? &*node.where : nullptr;
+    q.own_table = target.table;
+    std::string terms = order_terms(target.table, node.order);
+    if (!terms.empty()) q.order_by = " ORDER BY " + terms;
+    if (node.limit) {
+        q.per_key_limit = node.limit;
+        q.window_order = terms.empty() ? qualified_column(target.table, target.key_column().name) : terms;
+    }
+    return q;
+}
+
+/// Parents by key: the first parent of each key, and the next parent sharing a parent's key.
+struct parent_index {
+    key_index keys;
+    std::vector<std::size_t> first;  ///< by slot
+    std::vector<std::size_t> next;   ///< by parent: the next parent with its key, or key_index::none
+
+    explicit parent_index(std::size_t parents) : keys(parents), next(parents, key_index::none) {
+        first.reserve(parents);
+    }
+    /// Files parent i under `key`.
+    void add(std::size_t i, const sqlite::value& key) {
+        const std::size_t slot = keys.add(key);
+        if (slot == first.size()) {
+            first.push_back(i);
+            return;
+        }
+        std::size_t last = first[slot];
+        while (next[last] != key_index::none) last = next[last];
+        next[last] = i;
+    }
+};
+
+template <class B>
+void load_list(session<B>& s, const model_desc<B>& model, const include_list& list, std::span<void* const> parents,
+               std::size_t depth);
+
+/// Loads relation `node.relation` of `model` into every parent; depth is the node's depth (top = 1).
+template <class B>
+void load_edge(session<B>& s, const model_desc<B>& model, const include_node& node, std::span<void* const> parents,
+               std::size_t depth) {
+    const std::size_t limit_depth = s.options.include_depth_limit;
+    if (depth > limit_depth)
+        throw depth_limit_error(detail::format(
+            "relate: the include tree is deeper than the limit of {} at {}::{} (database_options::include_depth_limit)",
+            limit_depth, node.origin->owner, node.origin->member));
+    if (parents.empty()) return;
+    const relation_desc<B>& r = model.relations[node.relation];
+    const model_desc<B>& target = r.target();
+    const relation_ops& ops = *r.ops;
+    const auto relation_of = [&](std::size_t i) { return model_desc<B>::at(parents[i], r.offset); };
+    const std::vector<bool> read = columns_to_read(node, r, target);
+    std::vector<void*> rows;  // the target rows now held by the parents, each once
+
+    if (r.kind == relation_kind::belongs_to) {
+        // One node per distinct parent row; every child naming it points at it.
+        key_index keys(parents.size());
+        std::vector<std::size_t> slot_of(parents.size(), key_index::none);
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+            sqlite::value key = model.value(parents[i], r.foreign_key_column);
+            if (!std::holds_alternative<std::nullptr_t>(key)) slot_of[i] = keys.add(key);
+        }
+        std::vector<void*> nodes(keys.size(), nullptr);
+        if (keys.size() > 0) {
+            const keyed_query q = target_query(node, target, read, qualified_column(target.table, target.key_column().name));
+            const int key_column = result_column(read, target.key, 0);
+            run_keyed<B>(s, q, keys.keys(), [&](const typename B::statement& st) {
+                const std::size_t slot = keys.find(st.column_value(key_column));
+                if (slot == key_index::none || nodes[slot] != nullptr) return;
+                const auto [created, row] = ops.new_node();
+                nodes[slot] = created;
+                read_row(st, target, row, 0, read);
+                rows.push_back(row);
+            });
+        }
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+            if (slot_of[i] != key_index::none && nodes[slot_of[i]] != nullptr)
+                ops.point_at(relation_of(i), nodes[slot_of[i]]);
+            else
+                ops.load_empty(relation_of(i), r.origin);
+        }
+        for (void* created : nodes)
+            if (created != nullptr) ops.release(created);
+    } else {
+        // has_one, has_many, belongs_to_many: rows of the target hold (or are linked to) a parent's key.
+        parent_index index(parents.size());
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+            index.add(i, model.key_value(parents[i]));
+            ops.load_empty(relation_of(i), r.origin);
+        }
+        keyed_query q;
+        int owner_column = 0;
+        int first = 0;
+        if (r.kind == relation_kind::belongs_to_many) {
+            const std::string owner = qualified_column("relate_junction", r.junction_owner_key);
+            q = target_query(node, target, read, owner);
+            q.select = owner + ", " + q.select;
+            q.from = detail::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}",
+                                    sql_identifier(target.table), sql_identifier(r.junction),
+                                    sql_identifier(r.junction_target_key), sql_identifier(target.table),
+                                    sql_identifier(target.key_column().name));
+            first = 1;
+        } else {
+            q = target_query(node, target, read, qualified_column(target.table, r.foreign_key));
+            owner_column = result_column(read, r.foreign_key_column, 0);
+        }
+        const bool single = r.kind == relation_kind::has_one;
+        std::vector<char> taken(single ? index.keys.size() : 0);  // has_one: the first row wins
+        run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
+            const std::size_t slot = index.keys.find(st.column_value(owner_column));
+            if (slot == key_index::none) return;
+            std::size_t parent = index.first[slot];
+            if (single) {
+                if (taken[slot] != 0) return;
+                taken[slot] = 1;
+                const auto [created, row] = ops.new_node();
+                read_row(st, target, row, first, read);
+                ops.point_at(relation_of(parent), created);
+                ops.release(created);
+                rows.push_back(row);
+                // Parents sharing a key (a row loaded twice) each get their own copy.
+                for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent])
+                    rows.push_back(ops.hold_copy(relation_of(parent), row));
+                return;
+            }
+            void* row = ops.append(relation_of(parent));
+            read_row(st, target, row, first, read);
+            // Parents sharing a key (a row loaded twice) each get their own copy.
+            for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent])
+                ops.append_copy(relation_of(parent), row);
+        });
+        if (!single) {
+            // Gathered once every row is in: appending moves earlier rows.
+            rows.clear();
+            for (std::size_t i = 0; i < parents.size(); ++i)
+                for (std::size_t k = 0, n = ops.size(relation_of(i)); k < n; ++k) rows.push_back(ops.at(relation_of(i), k));
+        }
+    }
+
+    const bool several = rows.size() > 1;
+    for (void* row : rows) stamp_row(target, row, several);
+    if (!node.nested.empty()) load_list(s, target, node.nested, rows, depth + 1);
+}
+
+template <class B>
+void load_list(session<B>& s, const model_desc<B>& model, const include_list& list, std::span<void* const> parents,
+               std::size_t depth) {
+    for (const include_node& node : list.nodes()) load_edge(s, model, node, parents, depth);
+}
+
+}  // namespace relate::detail

@@ -1,0 +1,157 @@
+#pragma once
+// What a relation member means in SQL, from its owner and its type: the foreign-key column and
+// where it lives, the junction table, the delete policy. Also the compile-time checks of a
+// model's relations.
+
+#include <relate/detail/model/naming.hpp>
+#include <relate/detail/model/reflect.hpp>
+#include <relate/detail/model/layout.hpp>
+#include <relate/relation.hpp>
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+namespace relate::detail {
+
+template <class Owner, std::size_t I>
+struct edge_names {
+    using relation = std::remove_cvref_t<field_t<Owner, I>>;
+    using target = typename relation::target_type;
+    using options = typename relation::options;
+
+    struct foreign_key_maker {
+        static consteval small_string make() {
+            if constexpr (!options::foreign_key.empty())
+                return options::foreign_key;
+            else if constexpr (relation::kind == relation_kind::belongs_to)
+                return foreign_key_for(type_name<target>);
+            else
+                return foreign_key_for(type_name<Owner>);
+        }
+    };
+    struct junction_maker {
+        static consteval small_string make() {
+            if constexpr (!options::junction.empty())
+                return options::junction;
+            else
+                return junction_for(type_name<Owner>, type_name<target>);
+        }
+    };
+    struct owner_key_maker {
+        static consteval small_string make() { return foreign_key_for(type_name<Owner>); }
+    };
+    struct target_key_maker {
+        static consteval small_string make() { return foreign_key_for(type_name<target>); }
+    };
+};
+
+/// Relation member I of Owner, seen from SQL.
+template <class Owner, std::size_t I>
+struct edge {
+    using names = edge_names<Owner, I>;
+    using relation = typename names::relation;
+    using target = typename names::target;
+
+    static constexpr relation_kind kind = relation::kind;
+    static constexpr delete_policy policy = relation::options::policy;
+    static constexpr std::string_view member = field_name<Owner, I>;
+    /// The foreign-key column: on Owner for belongs_to, on the target for has_one / has_many.
+    static constexpr std::string_view foreign_key = frozen<typename names::foreign_key_maker>::value;
+    /// belongs_to_many: the junction table and its two key columns.
+    static constexpr std::string_view junction = frozen<typename names::junction_maker>::value;
+    static constexpr std::string_view junction_owner_key = frozen<typename names::owner_key_maker>::value;
+    static constexpr std::string_view junction_target_key = frozen<typename names::target_key_maker>::value;
+
+    static constexpr relation_origin origin{type_name<Owner>, member};
+};
+
+/// A type relate can use as a model, checked without asserting (for targets and traits).
+template <class T>
+constexpr bool is_usable_model() {
+    if constexpr (!std::is_class_v<T> || !std::is_aggregate_v<T> || std::is_polymorphic_v<T>)
+        return false;
+    else
+        return all_columns_supported<T>(std::make_index_sequence<field_count<T>>{}) &&
+               has_primary_key_field<T>(std::make_index_sequence<field_count<T>>{});
+}
+
+/// is_usable_model as a value, for SFINAE (Clang 14 crashes on a consteval call there).
+template <class T>
+inline constexpr bool is_model_v = is_usable_model<T>();
+
+template <class T, std::size_t I>
+consteval std::size_t count_fields_of_type() {
+    return [&]<std::size_t... J>(std::index_sequence<J...>) {
+        return (std::size_t{0} + ... + (std::is_same_v<field_t<T, J>, field_t<T, I>> ? 1 : 0));
+    }(std::make_index_sequence<field_count<T>>{});
+}
+
+/// Checks relation member I of Owner; one "relate:" sentence per mistake.
+template <class Owner, std::size_t I>
+consteval bool check_edge() {
+    using E = edge<Owner, I>;
+    using Target = typename E::target;
+    if constexpr (!is_usable_model<Target>()) {
+        static_assert(dependent_false<Owner>,
+                      "relate: a relation's target must be a model: an aggregate with a primary key whose fields "
+                      "are all columns or relations");
+        return false;
+    } else if constexpr (count_fields_of_type<Owner, I>() != 1) {
+        static_assert(dependent_false<Owner>,
+                      "relate: two relation members of one model have the same type; give one of them a "
+                      "relate::foreign_key<\"...\"> option");
+        return false;
+    } else if constexpr (E::kind == relation_kind::belongs_to) {
+        if constexpr (model_layout<Owner>::find_column(E::foreign_key) == model_layout<Owner>::column_count) {
+            static_assert(dependent_false<Owner>,
+                          "relate: belongs_to needs a foreign-key field on its model: add a field named like userId "
+                          "(the target's name + Id) or name one with relate::foreign_key<\"...\">");
+            return false;
+        } else {
+            return true;
+        }
+    } else if constexpr (E::kind == relation_kind::has_one || E::kind == relation_kind::has_many) {
+        using TL = model_layout<Target>;
+        constexpr std::size_t fk = TL::find_column(E::foreign_key);
+        if constexpr (fk == TL::column_count) {
+            static_assert(dependent_false<Owner>,
+                          "relate: has_one / has_many needs the related model to have the foreign-key field: add a "
+                          "field named like userId (the owner's name + Id) to it, or name one with "
+                          "relate::foreign_key<\"...\">");
+            return false;
+        } else if constexpr (E::policy == delete_policy::set_null &&
+                             !is_nullable<typename TL::template column_t<fk>>) {
+            static_assert(dependent_false<Owner>,
+                          "relate: set_null needs the related model's foreign-key field to be std::optional");
+            return false;
+        } else {
+            return true;
+        }
+    } else {
+        return true;
+    }
+}
+
+template <class T>
+consteval bool check_relations() {
+    return [&]<std::size_t... R>(std::index_sequence<R...>) {
+        return (check_edge<T, model_layout<T>::relation_fields[R]>() && ...);
+    }(std::make_index_sequence<model_layout<T>::relation_count>{});
+}
+
+/// Relation member I's target model.
+template <class Owner, std::size_t I>
+using target_of = typename edge<Owner, I>::target;
+
+/// The field index of the relation member of type R in Owner (relation types are unique per model).
+template <class Owner, class R>
+consteval std::size_t relation_index() {
+    std::size_t found = field_count<Owner>;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((found = std::is_same_v<field_t<Owner, J>, R> ? J : found), ...);
+    }(std::make_index_sequence<field_count<Owner>>{});
+    return found;
+}
+
+}  // namespace relate::detail

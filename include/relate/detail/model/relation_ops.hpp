@@ -1,0 +1,121 @@
+#pragma once
+// What the loader and the committer do to a relation member, without its type: one constant per
+// relation type. has_many / belongs_to_many take their rows one at a time, appended in place;
+// has_one / belongs_to point at a node, which children loaded together share for a belongs_to.
+
+#include <relate/relation.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace relate::detail {
+
+struct relation_ops {
+    bool (*loaded)(const void* relation);
+    /// Where the relation lives, and whether its row came from a multi-row query (not loaded).
+    void (*stamp)(void* relation, const relation_origin* origin, bool from_multi_row_query);
+    /// Not loaded any more (a write through it made what it held stale).
+    void (*unload)(void* relation, const relation_origin* origin);
+    /// Loaded, with nothing in it (yet).
+    void (*load_empty)(void* relation, const relation_origin* origin);
+
+    // has_many, belongs_to_many
+    /// Appends a default-constructed row to the loaded relation and returns it.
+    void* (*append)(void* relation);
+    void (*append_copy)(void* relation, const void* row);
+    void (*set_count)(void* relation, const relation_origin* origin, std::int64_t count);
+    std::size_t (*size)(const void* relation);
+    void* (*at)(void* relation, std::size_t i);
+
+    // has_one, belongs_to
+    /// A new node holding a default-constructed row (one reference), and that row.
+    std::pair<void*, void*> (*new_node)();
+    /// Points the relation at the node (one more reference).
+    void (*point_at)(void* relation, void* node);
+    void (*release)(void* node);
+    /// The relation holds a copy of `row`, which it returns.
+    void* (*hold_copy)(void* relation, const void* row);
+};
+
+template <class R>
+struct relation_access {
+    using target = typename R::target_type;
+    static constexpr bool many = R::kind == relation_kind::has_many || R::kind == relation_kind::belongs_to_many;
+
+    /// The relation as its base class, whose storage this class may touch.
+    using base = std::conditional_t<many, many_relation<target, R>, single_relation<target, R>>;
+    static base& of(void* relation) noexcept { return *static_cast<R*>(relation); }
+
+    /// Whether the relation's row came from a multi-row query (strict mode refuses to load it).
+    static bool from_multi_row_query(const R& relation) noexcept {
+        return of(const_cast<R*>(&relation)).stamped_multi_row();
+    }
+
+    static many_node<target>& node_of(void* relation, const relation_origin* origin) {
+        base& r = of(relation);
+        if (!r.has_node()) {
+            auto* fresh = new many_node<target>{origin, false, r.stamped_multi_row(), -1, {}};
+            r.word_ = reinterpret_cast<std::uintptr_t>(fresh) | relation_base::node_bit;
+        }
+        return *r.many();
+    }
+
+    static constexpr relation_ops ops = [] {
+        relation_ops o{};
+        o.loaded = [](const void* relation) { return static_cast<const R*>(relation)->loaded(); };
+        o.stamp = [](void* relation, const relation_origin* origin, bool multi_row) {
+            of(relation).stamp(origin, multi_row);
+        };
+        if constexpr (many) {
+            o.unload = [](void* relation, const relation_origin* origin) {
+                base& r = of(relation);
+                r.drop();
+                r.stamp(origin, false);
+            };
+            o.load_empty = [](void* relation, const relation_origin* origin) { node_of(relation, origin).loaded = true; };
+            o.append = [](void* relation) -> void* { return &of(relation).many()->items.emplace_back(); };
+            o.append_copy = [](void* relation, const void* row) {
+                of(relation).many()->items.push_back(*static_cast<const target*>(row));
+            };
+            o.set_count = [](void* relation, const relation_origin* origin, std::int64_t count) {
+                node_of(relation, origin).count = count;
+            };
+            o.size = [](const void* relation) { return of(const_cast<void*>(relation)).many()->items.size(); };
+            o.at = [](void* relation, std::size_t i) -> void* { return &of(relation).many()->items[i]; };
+        } else {
+            o.unload = [](void* relation, const relation_origin* origin) {
+                base& r = of(relation);
+                r.drop();
+                r.stamp(origin, false);
+            };
+            o.load_empty = [](void* relation, const relation_origin* origin) {
+                base& r = of(relation);
+                r.drop();
+                r.word_ = reinterpret_cast<std::uintptr_t>(origin) | relation_base::absent_bit;
+            };
+            o.new_node = []() -> std::pair<void*, void*> {
+                auto* node = new shared_node<target>{};
+                return {node, &node->value};
+            };
+            o.point_at = [](void* relation, void* node) {
+                base& r = of(relation);
+                static_cast<shared_node<target>*>(node)->acquire();
+                r.drop();
+                r.word_ = reinterpret_cast<std::uintptr_t>(node) | relation_base::node_bit;
+            };
+            o.release = [](void* node) { static_cast<shared_node<target>*>(node)->release(); };
+            o.hold_copy = [](void* relation, const void* row) -> void* {
+                base& r = of(relation);
+                auto* node = new shared_node<target>{1, *static_cast<const target*>(row)};
+                r.drop();
+                r.word_ = reinterpret_cast<std::uintptr_t>(node) | relation_base::node_bit;
+                return &node->value;
+            };
+        }
+        return o;
+    }();
+};
+
+}  // namespace relate::detail

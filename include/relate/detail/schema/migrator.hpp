@@ -1,0 +1,312 @@
+#pragma once
+// db.migrate and db.rollback: each migration in its own transaction, recorded in
+// relate_migrations. Foreign keys are not enforced while a migration runs (a table rebuild drops
+// and recreates tables that rows point at) and are all checked before it commits; a migration
+// that fails leaves the database as it was and the error names it. db.pretend_migrate runs the
+// pending ones the same way in a transaction it always rolls back, writing down their statements;
+// db.migration_status only reads relate_migrations.
+
+#include <relate/column_type.hpp>
+#include <relate/detail/sql/identifier.hpp>
+#include <relate/detail/schema/live_schema.hpp>
+#include <relate/detail/session.hpp>
+#include <relate/detail/sql/sql_text.hpp>
+#include <relate/error.hpp>
+#include <relate/migration.hpp>
+#include <relate/migration_status.hpp>
+#include <relate/sqlite/connection.hpp>
+#include <relate/sqlite/transaction.hpp>
+
+#include <relate/detail/core/text.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace relate::detail {
+
+/// Foreign key enforcement off for the life of the object, then back to what it was. It must be
+/// switched before BEGIN: inside a transaction PRAGMA foreign_keys does nothing.
+class foreign_keys_suspended {
+public:
+    explicit foreign_keys_suspended(sqlite::connection& conn) : conn_(conn) {
+        schema_query q(conn_, "PRAGMA foreign_keys");
+        was_on_ = q->step() && q->column_int64(0) != 0;
+        if (was_on_) conn_.execute("PRAGMA foreign_keys = OFF");
+    }
+    foreign_keys_suspended(const foreign_keys_suspended&) = delete;
+    foreign_keys_suspended& operator=(const foreign_keys_suspended&) = delete;
+    ~foreign_keys_suspended() {
+        if (!was_on_) return;
+        try {
+            conn_.execute("PRAGMA foreign_keys = ON");
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+        }
+    }
+
+private:
+    sqlite::connection& conn_;
+    bool was_on_ = false;
+};
+
+/// "posts row 3 has userId = 7 but users has no such row" (or "has a = 1, b = 2" for a key over
+/// two columns), for a row foreign_key_check reports.
+inline std::string describe_dangling_row(sqlite::connection& conn, const std::string& table,
+                                         std::optional<std::int64_t> rowid, const std::string& parent,
+                                         std::int64_t key_id) {
+    std::vector<std::string> columns;
+    {
+        schema_query q(conn, "SELECT \"from\" FROM pragma_foreign_key_list(?) WHERE id = ? ORDER BY seq");
+        q->bind_text(1, table);
+        q->bind_int64(2, key_id);
+        while (q->step()) columns.emplace_back(q->column_text(0));
+    }
+    std::vector<std::string> values;
+    for (const auto& column : columns) {
+        std::string shown = printable(column);
+        if (rowid) {
+            schema_query q(conn, detail::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(column),
+                                             sql_identifier(table)));
+            q->bind_int64(1, *rowid);
+            if (q->step()) shown += detail::format(" = {}", printable(q->column_text(0)));
+        }
+        values.push_back(std::move(shown));
+    }
+    return detail::format("{} {} has {} but {}", printable(table),
+                       rowid ? detail::format("row {}", *rowid) : std::string("a row"), detail::join(values, ", "),
+                       table_exists(conn, parent) ? detail::format("{} has no such row", printable(parent))
+                                                  : detail::format("table {} does not exist", printable(parent)));
+}
+
+/// Step 10 of the rebuild, for the whole migration: relate::schema_error naming the rows whose
+/// foreign keys point nowhere.
+inline void check_foreign_keys(sqlite::connection& conn) {
+    constexpr std::size_t shown = 5;
+    schema_query q(conn, "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check");
+    std::vector<std::string> rows;
+    std::size_t count = 0;
+    while (q->step()) {
+        if (++count > shown) continue;
+        const std::optional<std::int64_t> rowid =
+            q->column_type(1) == SQLITE_NULL ? std::nullopt : std::optional(q->column_int64(1));  // WITHOUT ROWID
+        rows.push_back(describe_dangling_row(conn, std::string(q->column_text(0)), rowid,
+                                             std::string(q->column_text(2)), q->column_int64(3)));
+    }
+    if (count == 0) return;
+    throw schema_error(detail::format("relate: foreign key check failed, {} row{} point{} nowhere: {}{}", count,
+                                   count == 1 ? "" : "s", count == 1 ? "s" : "", detail::join(rows, "; "),
+                                   count > shown ? detail::format("; and {} more", count - shown) : std::string()));
+}
+
+inline std::string_view without_prefix(std::string_view message) {
+    constexpr std::string_view prefix = "relate: ";
+    return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
+class migration_step {
+public:
+    /// Runs one step of a migration and `record` in one transaction, foreign keys checked before
+    /// COMMIT. On failure: rolled back, and a schema_error starting "relate: <failure>: " with the
+    /// cause nested inside it (std::rethrow_if_nested gives the original exception).
+    static void run(sqlite::connection& conn, const std::string& failure, const std::function<void(schema&)>& step,
+                    const std::function<void()>& record) {
+        foreign_keys_suspended suspended(conn);  // step 1
+        try {
+            sqlite::transaction tx(conn, sqlite::transaction_mode::immediate);  // step 2
+            apply(conn, step);
+            record();
+            tx.commit();  // step 11; step 12 when `suspended` ends
+        } catch (const std::exception& e) {
+            rethrow_as(failure, e);
+        }
+    }
+
+    /// The step and the foreign key check (step 10), inside a transaction the caller holds, every
+    /// statement the schema runs written to `log` when given.
+    static void apply(sqlite::connection& conn, const std::function<void(schema&)>& step,
+                      std::vector<std::string>* log = nullptr) {
+        schema s(conn, log);
+        step(s);
+        check_foreign_keys(conn);
+    }
+
+    [[noreturn]] static void rethrow_as(const std::string& failure, const std::exception& cause) {
+        std::throw_with_nested(schema_error(detail::format("relate: {}: {}", failure, without_prefix(cause.what()))));
+    }
+};
+
+inline void refuse_open_transaction(sqlite::connection& conn, std::string_view operation) {
+    if (conn.in_transaction())
+        throw schema_error(detail::format("relate: db.{} cannot run inside an open transaction: each migration needs a "
+                                       "transaction of its own, with foreign keys switched off before it begins",
+                                       operation));
+}
+
+inline void check_migration_list(const std::vector<migration>& migrations) {
+    std::set<std::string_view> names;
+    for (const auto& m : migrations) {
+        if (m.name.empty()) throw schema_error("relate: a migration needs a name");
+        if (!names.insert(m.name).second)
+            throw schema_error(detail::format("relate: migration '{}' appears twice in the list", printable(m.name)));
+    }
+}
+
+inline void create_migrations_table(sqlite::connection& conn) {
+    conn.execute(detail::format("CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+                             "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+                             sql_identifier(migrations_table)));
+}
+
+/// The list checked, each migration with an up step, for db.migrate and db.pretend_migrate.
+inline void check_migrations_to_apply(sqlite::connection& conn, const std::vector<migration>& migrations,
+                                      std::string_view operation) {
+    refuse_open_transaction(conn, operation);
+    check_migration_list(migrations);
+    for (const auto& m : migrations)
+        if (!m.up) throw schema_error(detail::format("relate: migration '{}' has no up step", printable(m.name)));
+}
+
+/// The names relate_migrations lists; none when it does not exist yet.
+inline std::set<std::string> applied_migrations(sqlite::connection& conn) {
+    std::set<std::string> applied;
+    if (!table_exists(conn, migrations_table)) return applied;
+    schema_query q(conn, detail::format("SELECT name FROM {}", sql_identifier(migrations_table)));
+    while (q->step()) applied.emplace(q->column_text(0));
+    return applied;
+}
+
+/// Applies the migrations relate_migrations does not list, in list order; returns their names.
+template <class B>
+std::vector<std::string> migrate(session<B>& s, const std::vector<migration>& migrations) {
+    check_migrations_to_apply(s.conn, migrations, "migrate");
+    const std::set<std::string> applied = applied_migrations(s.conn);
+    std::vector<std::string> ran;
+    for (const auto& m : migrations) {
+        if (applied.contains(m.name)) continue;
+        migration_step::run(s.conn, detail::format("migration '{}' failed and was rolled back", printable(m.name)), m.up, [&] {
+            // Created with the first migration, so one that fails leaves no trace at all.
+            create_migrations_table(s.conn);
+            auto insert = s.conn.prepare(detail::format("INSERT INTO {} (name) VALUES (?)", sql_identifier(migrations_table)));
+            insert->bind_text(1, m.name);
+            insert->step();
+        });
+        ran.push_back(m.name);
+    }
+    return ran;
+}
+
+/// What migrate would run: each pending migration's statements, in list order. They all run, one
+/// after the other as migrate runs them, in one transaction that is always rolled back, so the
+/// database is left exactly as it was and relate_migrations is not created.
+template <class B>
+std::vector<migration_sql> pretend_migrate(session<B>& s, const std::vector<migration>& migrations) {
+    check_migrations_to_apply(s.conn, migrations, "pretend_migrate");
+    const std::set<std::string> applied = applied_migrations(s.conn);
+    std::vector<migration_sql> out;
+    foreign_keys_suspended suspended(s.conn);
+    const sqlite::transaction never_committed(s.conn, sqlite::transaction_mode::immediate);
+    for (const auto& m : migrations) {
+        if (applied.contains(m.name)) continue;
+        migration_sql& entry = out.emplace_back(migration_sql{m.name, {}});
+        try {
+            migration_step::apply(s.conn, m.up, &entry.statements);
+        } catch (const std::exception& e) {
+            migration_step::rethrow_as(
+                detail::format("migration '{}' would fail; pretend_migrate changed nothing", printable(m.name)), e);
+        }
+    }
+    return out;
+}
+
+/// Every migration of the list, applied (and when) or pending, then those relate_migrations
+/// records that the list does not hold, oldest first. Reads only.
+template <class B>
+std::vector<migration_state> migration_status(session<B>& s, const std::vector<migration>& migrations) {
+    check_migration_list(migrations);
+    using applied_time = std::chrono::sys_time<std::chrono::milliseconds>;
+    std::vector<std::pair<std::string, applied_time>> records;
+    {
+        const sqlite::transaction snapshot(s.conn);
+        if (table_exists(s.conn, migrations_table)) {
+            schema_query q(s.conn,
+                           detail::format("SELECT name, applied_at FROM {} ORDER BY id", sql_identifier(migrations_table)));
+            while (q->step()) {
+                std::string name(q->column_text(0));
+                const std::string at(q->column_text(1));
+                try {
+                    records.emplace_back(std::move(name), column_type<applied_time>::from_storage(at));
+                } catch (const std::invalid_argument& e) {
+                    throw schema_error(detail::format("relate: {}.applied_at of migration '{}' is '{}': {}",
+                                                   migrations_table, printable(name), printable(at), e.what()));
+                }
+            }
+        }
+    }
+    std::vector<migration_state> out;
+    const auto record_of = [&](std::string_view name) {
+        return std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.first == name; });
+    };
+    for (const auto& m : migrations) {
+        const auto found = record_of(m.name);
+        out.push_back(found == records.end() ? migration_state{m.name, false, std::nullopt, true}
+                                             : migration_state{m.name, true, found->second, true});
+    }
+    for (const auto& record : records)
+        if (std::none_of(migrations.begin(), migrations.end(), [&](const migration& m) { return m.name == record.first; }))
+            out.push_back({record.first, true, record.second, false});
+    return out;
+}
+
+/// Runs `down` of the last `steps` applied migrations, newest first; returns their names. Every
+/// one must be in the list and have a down step, checked before any runs.
+template <class B>
+std::vector<std::string> rollback(session<B>& s, const std::vector<migration>& migrations, std::size_t steps) {
+    refuse_open_transaction(s.conn, "rollback");
+    check_migration_list(migrations);
+    if (!table_exists(s.conn, migrations_table)) return {};
+
+    std::vector<const migration*> undo;
+    {
+        schema_query q(s.conn, detail::format("SELECT name FROM {} ORDER BY id DESC LIMIT ?", sql_identifier(migrations_table)));
+        q->bind_int64(1, static_cast<std::int64_t>(
+                              std::min<std::size_t>(steps, std::numeric_limits<std::int64_t>::max())));
+        while (q->step()) {
+            const std::string_view name = q->column_text(0);
+            const auto found = std::find_if(migrations.begin(), migrations.end(),
+                                            [&](const migration& m) { return m.name == name; });
+            if (found == migrations.end())
+                throw schema_error(detail::format("relate: cannot roll back migration '{}': it is not in the list given "
+                                               "to rollback",
+                                               printable(name)));
+            if (!found->down)
+                throw schema_error(detail::format("relate: cannot roll back migration '{}': it has no down step",
+                                               printable(name)));
+            undo.push_back(&*found);
+        }
+    }
+    std::vector<std::string> ran;
+    for (const migration* m : undo) {
+        migration_step::run(s.conn, detail::format("rolling back migration '{}' failed; it is still applied", printable(m->name)),
+                            m->down, [&] {
+                                auto remove = s.conn.prepare(
+                                    detail::format("DELETE FROM {} WHERE name = ?", sql_identifier(migrations_table)));
+                                remove->bind_text(1, m->name);
+                                remove->step();
+                            });
+        ran.push_back(m->name);
+    }
+    return ran;
+}
+
+}  // namespace relate::detail

@@ -1,0 +1,193 @@
+#pragma once
+// SQL text building: quoted identifiers, fragments with bound values, and the renderer that
+// turns a fragment into text plus the values to bind. Values never enter the text.
+
+#include <relate/sqlite/statement.hpp>
+#include <relate/sqlite/value.hpp>
+
+#include <relate/detail/core/text.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace relate::detail {
+
+/// "name" with embedded quotes doubled: identifiers always go through here.
+inline void append_quoted(std::string& out, std::string_view identifier) {
+    out += '"';
+    for (char c : identifier) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+inline std::string sql_identifier(std::string_view identifier) {
+    std::string out;
+    append_quoted(out, identifier);
+    return out;
+}
+
+/// "table"."column".
+inline std::string qualified_column(std::string_view table, std::string_view column) {
+    std::string out;
+    append_quoted(out, table);
+    out += '.';
+    append_quoted(out, column);
+    return out;
+}
+
+/// A reference to a column of the table in `scope`: 0 is the statement's own table, k > 0 the
+/// k-th correlated subquery alias ("r1", "r2", ...) that relate::has introduces.
+struct column_piece {
+    std::string_view column;
+    int scope = 0;
+};
+
+/// A value bound at this point; `placeholder` says whether the piece itself renders as "?"
+/// (false for values of relate::raw, whose text carries its own placeholders).
+struct value_piece {
+    sqlite::value value;
+    bool placeholder = true;
+};
+
+using piece = std::variant<std::string, column_piece, value_piece>;
+
+/// A piece of SQL: text, column references and bound values, in order.
+struct fragment {
+    std::vector<piece> pieces;
+    int max_scope = 0;  ///< the deepest subquery alias used inside
+
+    fragment& text(std::string t) {
+        pieces.emplace_back(std::move(t));
+        return *this;
+    }
+    fragment& column(std::string_view name, int scope = 0) {
+        pieces.emplace_back(column_piece{name, scope});
+        return *this;
+    }
+    fragment& value(sqlite::value v, bool placeholder = true) {
+        pieces.emplace_back(value_piece{std::move(v), placeholder});
+        return *this;
+    }
+    fragment& append(const fragment& other) {
+        pieces.insert(pieces.end(), other.pieces.begin(), other.pieces.end());
+        max_scope = std::max(max_scope, other.max_scope);
+        return *this;
+    }
+    /// Moves the references to the own table (scope 0) into subquery scope `scope`.
+    fragment& rescope(int scope) {
+        for (auto& p : pieces)
+            if (auto* c = std::get_if<column_piece>(&p); c != nullptr && c->scope == 0) c->scope = scope;
+        max_scope = std::max(max_scope, scope);
+        return *this;
+    }
+    [[nodiscard]] bool empty() const noexcept { return pieces.empty(); }
+};
+
+/// (a op b): how predicates combine, in code shared by every model.
+inline fragment combined(const fragment& a, const char* op, const fragment& b) {
+    fragment f;
+    f.text("(").append(a).text(op).append(b).text(")");
+    return f;
+}
+
+/// Joins `condition` to `where` with AND; the first condition becomes `where`. How query::where
+/// and include(...).where add up.
+inline void and_where(std::optional<fragment>& where, const fragment& condition) {
+    where = where ? combined(*where, " AND ", condition) : condition;
+}
+
+/// NOT (a).
+inline fragment negated(const fragment& a) {
+    fragment f;
+    f.text("NOT (").append(a).text(")");
+    return f;
+}
+
+/// `column op` and, unless `operand` is empty, a bound value: "name" = ?, "name" IS NULL.
+inline fragment column_condition(std::string_view column, const char* op, std::optional<sqlite::value> operand = {}) {
+    fragment f;
+    f.column(column).text(op);
+    if (operand) f.value(std::move(*operand));
+    return f;
+}
+
+/// An ORDER BY term without its model type, so the SQL is rendered by code shared by every model.
+struct order_spec {
+    std::string_view column;
+    bool descending = false;
+};
+
+/// `"table"."column" ASC, ...` for the terms; empty for none.
+inline std::string order_terms(std::string_view table, const std::vector<order_spec>& terms) {
+    std::string out;
+    for (const auto& term : terms) {
+        if (!out.empty()) out += ", ";
+        append_quoted(out, table);
+        out += '.';
+        append_quoted(out, term.column);
+        out += term.descending ? " DESC" : " ASC";
+    }
+    return out;
+}
+
+/// SQL text plus the values to bind to its placeholders, in order.
+struct sql_statement {
+    std::string sql;
+    std::vector<sqlite::value> args;
+
+    /// Renders a fragment; `own_table` qualifies scope-0 columns.
+    void append(const fragment& f, std::string_view own_table) {
+        for (const auto& p : f.pieces) {
+            if (const auto* t = std::get_if<std::string>(&p)) {
+                sql += *t;
+            } else if (const auto* c = std::get_if<column_piece>(&p)) {
+                if (c->scope == 0)
+                    append_quoted(sql, own_table);
+                else
+                    sql += detail::format("\"r{}\"", c->scope);
+                sql += '.';
+                append_quoted(sql, c->column);
+            } else {
+                const auto& v = std::get<value_piece>(p);
+                if (v.placeholder) sql += '?';
+                args.push_back(v.value);
+            }
+        }
+    }
+
+    /// Binds args to the statement, from parameter 1.
+    void bind(sqlite::statement& st) const {
+        for (std::size_t i = 0; i < args.size(); ++i) st.bind_value(static_cast<int>(i + 1), args[i]);
+    }
+};
+
+/// SELECT what FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? [OFFSET ?]].
+inline sql_statement select_statement(const std::string& what, std::string_view table, const fragment* where,
+                                      const std::vector<order_spec>& order, std::optional<std::int64_t> limit,
+                                      std::optional<std::int64_t> offset) {
+    sql_statement out;
+    out.sql = "SELECT " + what + " FROM " + sql_identifier(table);
+    if (where != nullptr) {
+        out.sql += " WHERE ";
+        out.append(*where, table);
+    }
+    if (!order.empty()) out.sql += " ORDER BY " + order_terms(table, order);
+    if (limit || offset) {
+        out.sql += " LIMIT ?";
+        out.args.emplace_back(limit.value_or(-1));
+        if (offset) {
+            out.sql += " OFFSET ?";
+            out.args.emplace_back(*offset);
+        }
+    }
+    return out;
+}
+
+}  // namespace relate::detail
