@@ -2,14 +2,15 @@
 # Install relate's build dependencies (Debian 12 packages) if missing, then run
 # a CMake workflow preset from the repository root.
 #
-#   sudo bash tools/quickstart.sh example   # build and run examples/quickstart.cpp
-#   sudo bash tools/quickstart.sh test      # build everything and run every test (GCC)
-#   sudo bash tools/quickstart.sh clang     # the same with clang++-14
-#   sudo bash tools/quickstart.sh asan      # clang++-14 with AddressSanitizer + UBSan
+#   bash tools/quickstart.sh example   # build and run examples/quickstart.cpp
+#   bash tools/quickstart.sh test      # build everything and run every test (GCC)
+#   bash tools/quickstart.sh clang     # the same with clang++-14
+#   bash tools/quickstart.sh asan      # clang++-14 with AddressSanitizer + UBSan
 #
-# Root is needed only for apt-get. Run with sudo, the build itself runs as the
-# invoking user so build/ is not left owned by root. As root without sudo
-# (e.g. CI containers) everything runs as root.
+# Root is needed only for apt-get: as a user, the script runs apt-get through sudo;
+# as root (e.g. CI containers, where sudo may not exist) it runs it directly. Run
+# under sudo, the build itself runs as the invoking user so build/ is not left
+# owned by root.
 set -euo pipefail
 
 usage() {
