@@ -422,6 +422,44 @@ TEST_CASE("an include path deeper than the depth limit throws depth_limit_error"
     }
 }
 
+TEST_CASE("a run-time path inside include(...).with(...) is checked against the database's depth limit",
+          "[eager]") {
+    const auto nested = [](const std::string& path) {
+        return relate::include(&Category::children).with(relate::runtime_path(path));
+    };
+    const std::string nine = "children.children.children.children.children.children.children.children.children";
+
+    SECTION("a higher limit allows it past relate::max_include_depth") {
+        relate::database deep{":memory:", {.include_depth_limit = 12}};
+        blog::seed_blog(deep);
+        std::vector<Category> roots;
+        REQUIRE_NOTHROW(roots = deep.query<Category>().with(nested(nine + ".children.children")).get());  // depth 12
+        CHECK_FALSE(roots.empty());
+        REQUIRE_THROWS_AS(deep.query<Category>().with(nested(nine + ".children.children.children")),
+                          relate::depth_limit_error);
+    }
+    SECTION("a lower limit refuses it before any statement runs") {
+        relate::database shallow{":memory:", {.include_depth_limit = 2}};
+        blog::seed_blog(shallow);
+        REQUIRE_NOTHROW(shallow.query<Category>().with(nested("children")).get());
+        const std::uint64_t before = shallow.stats().statements;
+        REQUIRE_THROWS_WITH(shallow.query<Category>().with(nested("children.children")).get(),
+                            "relate: the include path is deeper than the limit of 2 (at 'children')");
+        // A tree of member pointers too deep is refused as early, naming the relation.
+        REQUIRE_THROWS_WITH(
+            shallow.query<Category>()
+                .with(relate::include(&Category::children).with(relate::include(&Category::children).with(&Category::children)))
+                .get(),
+            "relate: the include tree is deeper than the limit of 2 at Category::children "
+            "(database_options::include_depth_limit)");
+        CHECK(shallow.stats().statements == before);
+    }
+    SECTION("a bad name in it is an unknown_relation") {
+        relate::database db{":memory:"};
+        REQUIRE_THROWS_AS(db.query<Category>().with(nested("children.nope")), relate::unknown_relation);
+    }
+}
+
 TEST_CASE("a self-referential tree loads to the requested depth and stops", "[eager]") {
     relate::database db{":memory:"};
     blog::seed_blog(db);
@@ -617,4 +655,165 @@ TEST_CASE("all statements of one load run in one read transaction", "[eager]") {
         CHECK(after->posts.size() == 1);  // the write did happen
     }
     sqlite3_trace_v2(log.db, 0, nullptr, nullptr);
+}
+
+namespace {
+
+/// Runs db.query<Parent>().with(spec) for each of the 64 subsets of the include options (where,
+/// order_by, limit(1), offset(1), a select that leaves out the ordering column, a nested with)
+/// and checks every parent's rows against the unconstrained load `full`, filtered, sorted and
+/// sliced in C++. `Options` builds the spec; `keeps`, `before` and `related` are the C++ side.
+template <class Parent, class Options, class Keeps, class Before, class Related, class Checks>
+void check_every_combination(relate::database& db, const std::vector<Parent>& full, Options options, Keeps keeps,
+                             Before before, Related related, Checks check_row) {
+    for (unsigned mask = 0; mask < 64; ++mask) {
+        const bool where = (mask & 1) != 0, order = (mask & 2) != 0, limit = (mask & 4) != 0;
+        const bool offset = (mask & 8) != 0, select = (mask & 16) != 0, nested = (mask & 32) != 0;
+        INFO("where " << where << ", order_by " << order << ", limit " << limit << ", offset " << offset
+                      << ", select " << select << ", with " << nested);
+        std::vector<Parent> got;
+        const std::uint64_t statements = blog::statements_of(db, [&] {
+            auto spec = options(where, order, select, nested);
+            if (limit) spec.limit(1);
+            if (offset) spec.offset(1);
+            got = db.query<Parent>().with(spec).order_by(col<&Parent::id>).get();
+        });
+        REQUIRE(got.size() == full.size());
+        std::size_t loaded = 0;
+        for (const Parent& parent : got) loaded += related(parent).size();
+        CHECK(statements == (nested && loaded > 0 ? 3u : 2u));  // a nested edge with no parents runs nothing
+        for (std::size_t i = 0; i < full.size(); ++i) {
+            auto expected = related(full[i]);
+            if (where) std::erase_if(expected, [&](const auto& row) { return !keeps(row); });
+            std::stable_sort(expected.begin(), expected.end(), [&](const auto& a, const auto& b) {
+                return order ? before(a, b) : a.id < b.id;
+            });
+            const std::size_t skip = offset ? std::min<std::size_t>(1, expected.size()) : 0;
+            expected.erase(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(skip));
+            if (limit && expected.size() > 1) expected.resize(1);
+
+            auto rows = related(got[i]);
+            if (!order && !limit && !offset)  // no order asked: compare as sets
+                std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+            INFO("parent " << full[i].id);
+            REQUIRE(rows.size() == expected.size());
+            for (std::size_t k = 0; k < rows.size(); ++k) {
+                CHECK(rows[k].id == expected[k].id);
+                check_row(rows[k], expected[k], select, nested);
+            }
+        }
+    }
+}
+
+template <class T>
+std::vector<T> rows_of(const relate::has_many<T, relate::cascade>& r) { return {r.begin(), r.end()}; }
+template <class T>
+std::vector<T> rows_of(const relate::belongs_to_many<T>& r) { return {r.begin(), r.end()}; }
+template <class R>
+auto row_of(const R& r) {
+    std::vector<typename R::target_type> out;
+    if (r.get() != nullptr) out.push_back(*r);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every combination of include options gives valid SQL and the right rows, on every relation kind",
+          "[eager][include]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+    // Ada's posts and some tags hold two rows or more, so order, limit and offset each change them.
+    db.insert(Profile{.userId = 3, .bio = "late"});
+
+    SECTION("has_many") {
+        const auto full = db.query<User>().with("posts.tags").order_by(col<&User::id>).get();
+        check_every_combination(
+            db, full,
+            [](bool where, bool order, bool select, bool nested) {
+                auto spec = relate::include(&User::posts);
+                if (where) spec.where(col<&Post::title> != "Notes");
+                if (order) spec.order_by(col<&Post::title>.desc());
+                if (select) spec.select(&Post::id);  // leaves out title, the ordering column
+                if (nested) spec.with(&Post::tags);
+                return spec;
+            },
+            [](const Post& p) { return p.title != "Notes"; },
+            [](const Post& a, const Post& b) { return a.title > b.title; },
+            [](const User& u) { return rows_of(u.posts); },
+            [](const Post& got, const Post& expected, bool select, bool nested) {
+                CHECK(got.title == (select ? "" : expected.title));
+                CHECK(got.userId == expected.userId);  // the key matching needs is always read
+                CHECK(got.tags.loaded() == nested);
+                if (nested) CHECK(got.tags.size() == expected.tags.size());
+            });
+    }
+    SECTION("belongs_to_many") {
+        const auto full = db.query<Post>().with("tags.posts").order_by(col<&Post::id>).get();
+        check_every_combination(
+            db, full,
+            [](bool where, bool order, bool select, bool nested) {
+                auto spec = relate::include(&Post::tags);
+                if (where) spec.where(col<&Tag::name> != "sql");
+                if (order) spec.order_by(col<&Tag::name>.desc());
+                if (select) spec.select(&Tag::id);
+                if (nested) spec.with(&Tag::posts);
+                return spec;
+            },
+            [](const Tag& t) { return t.name != "sql"; },
+            [](const Tag& a, const Tag& b) { return a.name > b.name; },
+            [](const Post& p) { return rows_of(p.tags); },
+            [](const Tag& got, const Tag& expected, bool select, bool nested) {
+                CHECK(got.name == (select ? "" : expected.name));
+                CHECK(got.posts.loaded() == nested);
+                if (nested) CHECK(got.posts.size() == expected.posts.size());
+            });
+    }
+    SECTION("has_one") {
+        const auto full = db.query<User>().with("profile.user").order_by(col<&User::id>).get();
+        check_every_combination(
+            db, full,
+            [](bool where, bool order, bool select, bool nested) {
+                auto spec = relate::include(&User::profile);
+                if (where) spec.where(col<&Profile::bio> != "math");
+                if (order) spec.order_by(col<&Profile::bio>.desc());
+                if (select) spec.select(&Profile::id);
+                if (nested) spec.with(&Profile::user);
+                return spec;
+            },
+            [](const Profile& p) { return p.bio.has_value() && *p.bio != "math"; },  // NULL <> 'math' is not true
+            [](const Profile& a, const Profile& b) { return a.bio > b.bio; },
+            [](const User& u) { return row_of(u.profile); },
+            [](const Profile& got, const Profile& expected, bool select, bool nested) {
+                CHECK(got.bio == (select ? std::nullopt : expected.bio));
+                CHECK(got.user.loaded() == nested);
+                if (nested) CHECK(got.user->id == expected.userId);
+            });
+    }
+    SECTION("belongs_to") {
+        const auto full = db.query<Post>().with("user.profile").order_by(col<&Post::id>).get();
+        check_every_combination(
+            db, full,
+            [](bool where, bool order, bool select, bool nested) {
+                auto spec = relate::include(&Post::user);
+                if (where) spec.where(col<&User::name> != "Bob");
+                if (order) spec.order_by(col<&User::name>.desc());
+                if (select) spec.select(&User::id);
+                if (nested) spec.with(&User::profile);
+                return spec;
+            },
+            [](const User& u) { return u.name != "Bob"; },
+            [](const User& a, const User& b) { return a.name > b.name; },
+            [](const Post& p) { return row_of(p.user); },
+            [](const User& got, const User& expected, bool select, bool nested) {
+                CHECK(got.name == (select ? "" : expected.name));
+                CHECK(got.profile.loaded() == nested);
+                if (nested) CHECK(static_cast<bool>(got.profile) == static_cast<bool>(expected.profile));
+            });
+    }
+}
+
+TEST_CASE("a per-parent limit or offset below zero is refused", "[eager][include]") {
+    REQUIRE_THROWS_WITH(relate::include(&User::posts).limit(-1),
+                        "relate: include(&User::posts).limit(-1) needs a count of zero or more");
+    REQUIRE_THROWS_AS(relate::include(&Post::tags).offset(-2), relate::error);
 }

@@ -152,6 +152,25 @@ TEST_CASE("connect, disconnect and set change the junction rows", "[related][bel
     }
 }
 
+TEST_CASE("connecting or disconnecting an empty list runs no statement", "[related][belongs_to_many]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    Post hello = db.query<Post>().with(&Post::tags).find(1).value();
+    const std::string before = dump(db);
+
+    CHECK(statements_of(db, [&] { db.related(hello, &Post::tags).connect({}); }) == 0);
+    CHECK(statements_of(db, [&] { db.related(hello, &Post::tags).disconnect({}); }) == 0);
+    CHECK(hello.tags.loaded());  // nothing was written, so what it holds is not stale
+    relate::unit_of_work uow{db};
+    uow.related(hello, &Post::tags).connect({});
+    CHECK(statements_of(db, [&] { uow.commit(); }) == 0);
+    CHECK(dump(db) == before);
+
+    // set({}) is a write: it removes every link.
+    CHECK(statements_of(db, [&] { db.related(hello, &Post::tags).set({}); }) > 0);
+    CHECK(tag_ids(db, 1).empty());
+}
+
 TEST_CASE("related writes staged in a unit of work take keys from pending parents", "[related][uow]") {
     relate::database db{":memory:"};
     seed_blog(db);

@@ -78,6 +78,14 @@ struct BlogPost {
     relate::belongs_to_many<Tag> tags;
 };
 
+// A model related to itself: who a member follows, and who follows them, through one junction.
+struct Member {
+    std::int64_t id = 0;
+    std::string name;
+    relate::belongs_to_many<Member, relate::junction<"follows", "followerId", "followedId">> following;
+    relate::belongs_to_many<Member, relate::junction<"follows", "followedId", "followerId">> followers;
+};
+
 }  // namespace relation_models
 
 using namespace relation_models;
@@ -387,4 +395,47 @@ TEST_CASE("the foreign_key and junction overrides are used when loading", "[rela
     REQUIRE(writers.size() == 1);
     REQUIRE(writers[0].essays.size() == 1);
     CHECK(writers[0].essays[0].title == "e1");
+}
+
+TEST_CASE("a model related to itself names its junction's two columns and loads both directions", "[relation]") {
+    relate::database db{":memory:"};
+    db.create_tables<Member>();
+    CHECK(db.check_schema<Member>().empty());
+    CHECK(rows_of(db, "SELECT name, pk, \"notnull\" FROM pragma_table_info('follows') ORDER BY cid") ==
+          table{{"followerId", "1", "1"}, {"followedId", "2", "1"}});
+    CHECK(rows_of(db, "SELECT \"from\", \"table\", on_delete FROM pragma_foreign_key_list('follows') ORDER BY \"from\"") ==
+          table{{"followedId", "members", "CASCADE"}, {"followerId", "members", "CASCADE"}});
+
+    Member ada = db.insert(Member{.name = "Ada"});
+    Member bob = db.insert(Member{.name = "Bob"});
+    Member cy = db.insert(Member{.name = "Cy"});
+    db.related(ada, &Member::following).connect({bob.id, cy.id});
+    db.related(cy, &Member::followers).connect({bob.id});  // Bob follows Cy, written from Cy's side
+
+    const auto names = [](const auto& members) {
+        std::vector<std::string> out;
+        for (const Member& m : members) out.push_back(m.name);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    std::vector<Member> all;
+    CHECK(blog::statements_of(db, [&] {
+              all = db.query<Member>().with(&Member::following, &Member::followers).order_by(relate::col<&Member::id>).get();
+          }) == 3);
+    REQUIRE(all.size() == 3);
+    CHECK(names(all[0].following) == std::vector<std::string>{"Bob", "Cy"});
+    CHECK(names(all[0].followers).empty());
+    CHECK(names(all[1].following) == std::vector<std::string>{"Cy"});
+    CHECK(names(all[1].followers) == std::vector<std::string>{"Ada"});
+    CHECK(names(all[2].following).empty());
+    CHECK(names(all[2].followers) == std::vector<std::string>{"Ada", "Bob"});
+
+    db.load(cy, &Member::followers);
+    CHECK(names(cy.followers) == std::vector<std::string>{"Ada", "Bob"});
+    const auto counted = db.query<Member>().with_count(&Member::followers).order_by(relate::col<&Member::id>).get();
+    CHECK(counted[2].followers.count() == 2);
+
+    // Removing a member removes the links on either side of it.
+    db.remove(bob);
+    CHECK(rows_of(db, "SELECT followerId, followedId FROM follows ORDER BY 1, 2") == table{{"1", "3"}});
 }

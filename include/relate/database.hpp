@@ -205,7 +205,7 @@ private:
         if (objects.empty()) return;
         typename B::transaction snapshot(session_.conn);
         const detail::relation_desc<B>& r = m.relations[relation];
-        detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}}, objects, 1);
+        detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}, {}, {}}, objects, 1);
         snapshot.commit();
     }
 

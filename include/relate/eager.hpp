@@ -105,7 +105,7 @@ void add_path_of(include_list& list, std::string_view path, std::size_t depth, s
 /// The include node of relation member I of T, without constraints.
 template <class T, std::size_t I>
 include_node node_of() {
-    return {relation_number<T, I>(), &edge<T, I>::origin, {}, {}, {}, {}, {}};
+    return {relation_number<T, I>(), &edge<T, I>::origin, {}, {}, {}, {}, {}, {}, {}};
 }
 
 /// Something with() can turn into an include node of T (relate::include(...) specs).
@@ -177,6 +177,13 @@ public:
             add_path_(list, text_, depth, limit);
         }
     }
+    /// Adds this include under `parent`; a path waits for the query (include_list::resolve).
+    void nest_into(detail::include_node& parent) const {
+        if (add_path_ != nullptr)
+            parent.paths.push_back({std::string(text_), add_path_});
+        else
+            apply(parent.nested, 0, 0);
+    }
 
 private:
     std::string_view text_;
@@ -209,7 +216,12 @@ public:
     }
     /// At most n related rows per parent (a ROW_NUMBER window), not n in total.
     include_spec& limit(std::int64_t n) {
-        node_.limit = n;
+        node_.limit = per_parent(n, "limit");
+        return *this;
+    }
+    /// Skips the first n related rows of each parent (in order_by order, else by key).
+    include_spec& offset(std::int64_t n) {
+        node_.offset = per_parent(n, "offset");
         return *this;
     }
     /// Reads only these fields (and the keys matching needs); the others keep their defaults.
@@ -224,13 +236,21 @@ public:
     include_spec& with(include_arg<Target> a, include_arg<Target> b = {}, include_arg<Target> c = {},
                        include_arg<Target> d = {}, include_arg<Target> e = {}, include_arg<Target> f = {},
                        include_arg<Target> g = {}, include_arg<Target> h = {}) {
-        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h}) arg->apply(node_.nested, 2, max_include_depth);
+        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h}) arg->nest_into(node_);
         return *this;
     }
 
     [[nodiscard]] detail::include_node node() const override { return node_; }
 
 private:
+    static std::int64_t per_parent(std::int64_t n, std::string_view what) {
+        if (n < 0)
+            throw error(detail::format("relate: include(&{}::{}).{}({}) needs a count of zero or more",
+                                       detail::edge<Parent, I>::origin.owner, detail::edge<Parent, I>::origin.member,
+                                       what, n));
+        return n;
+    }
+
     detail::include_node node_;
 };
 

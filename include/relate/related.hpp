@@ -132,6 +132,9 @@ private:
     }
 
     void change_links(typename detail::junction_write<B>::kind what, const std::vector<target_key>& keys) {
+        // Connecting or disconnecting no keys changes nothing, so it runs nothing; set({}) removes
+        // every link.
+        if (keys.empty() && what != detail::junction_write<B>::kind::replace) return;
         const auto& target_model = detail::describe<B, target>();
         std::vector<sqlite::value> values;
         values.reserve(keys.size());

@@ -43,17 +43,21 @@ template <detail::fixed_string Name>
 struct foreign_key_option {
     static constexpr std::string_view value = Name.view();
 };
-template <detail::fixed_string Name>
+template <detail::fixed_string Name, detail::fixed_string OwnerKey, detail::fixed_string TargetKey>
 struct junction_option {
     static constexpr std::string_view value = Name.view();
+    static constexpr std::string_view owner_key = OwnerKey.view();
+    static constexpr std::string_view target_key = TargetKey.view();
 };
 
 /// Names the foreign-key field: relate::has_many<Post, relate::foreign_key<"authorId">>.
 template <detail::fixed_string Name>
 inline constexpr foreign_key_option<Name> foreign_key{};
-/// Names the junction table of a belongs_to_many: relate::junction<"article_labels">.
-template <detail::fixed_string Name>
-inline constexpr junction_option<Name> junction{};
+/// Names the junction table of a belongs_to_many, and optionally its two key columns (the one
+/// naming this model first): relate::junction<"article_labels">, or for a relation of a model to
+/// itself relate::junction<"friendships", "userId", "friendId">.
+template <detail::fixed_string Name, detail::fixed_string OwnerKey = "", detail::fixed_string TargetKey = "">
+inline constexpr junction_option<Name, OwnerKey, TargetKey> junction{};
 
 namespace detail {
 
@@ -69,8 +73,8 @@ struct option_traits<foreign_key_option<N>> {
     static constexpr bool is_foreign_key = true;
     static constexpr bool is_junction = false;
 };
-template <fixed_string N>
-struct option_traits<junction_option<N>> {
+template <fixed_string N, fixed_string O, fixed_string T>
+struct option_traits<junction_option<N, O, T>> {
     static constexpr bool is_foreign_key = false;
     static constexpr bool is_junction = true;
 };
@@ -82,12 +86,24 @@ constexpr std::string_view foreign_key_of_option(const O&) {
     else
         return {};
 }
-template <class O>
-constexpr std::string_view junction_of_option(const O&) {
-    if constexpr (option_traits<O>::is_junction)
-        return O::value;
-    else
+/// What a junction option names: part 0 the table, 1 this model's column, 2 the target's.
+template <int Part, class O>
+constexpr std::string_view junction_part(const O&) {
+    if constexpr (!option_traits<O>::is_junction)
         return {};
+    else if constexpr (Part == 0)
+        return O::value;
+    else if constexpr (Part == 1)
+        return O::owner_key;
+    else
+        return O::target_key;
+}
+/// The last non-empty name the options give for that part.
+template <int Part, auto... Options>
+constexpr std::string_view junction_name() {
+    std::string_view out;
+    ((out = junction_part<Part>(Options).empty() ? out : junction_part<Part>(Options)), ...);
+    return out;
 }
 
 template <class O>
@@ -110,11 +126,9 @@ struct relation_options {
         ((out = foreign_key_of_option(Options).empty() ? out : foreign_key_of_option(Options)), ...);
         return out;
     }();
-    static constexpr std::string_view junction = [] {
-        std::string_view out;
-        ((out = junction_of_option(Options).empty() ? out : junction_of_option(Options)), ...);
-        return out;
-    }();
+    static constexpr std::string_view junction = junction_name<0, Options...>();
+    static constexpr std::string_view junction_owner_key = junction_name<1, Options...>();
+    static constexpr std::string_view junction_target_key = junction_name<2, Options...>();
 };
 
 /// Where a relation lives (User::posts), stamped on relations of rows read from the database so

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relate::detail {
@@ -27,9 +28,20 @@ public:
     void merge(const include_list& other);
     [[nodiscard]] bool empty() const noexcept { return nodes_.empty(); }
     [[nodiscard]] const std::vector<include_node>& nodes() const noexcept { return nodes_; }
+    /// Resolves the run-time paths nested in include(...).with(...) and checks that no node is
+    /// deeper than `limit` (relate::depth_limit_error), before anything is loaded; `depth` is
+    /// this list's depth (a query's own includes: 1).
+    inline void resolve(std::size_t depth, std::size_t limit);
 
 private:
     std::vector<include_node> nodes_;
+};
+
+/// A run-time path named in relate::include(...).with(...): resolved when the include reaches a
+/// query, since only then is its depth, and the database's include_depth_limit, known.
+struct pending_path {
+    std::string text;
+    void (*add)(include_list& list, std::string_view path, std::size_t depth, std::size_t limit);
 };
 
 /// Relation number `relation` of the model, loaded in one batched statement, with its
@@ -39,17 +51,21 @@ struct include_node {
     const relation_origin* origin;  ///< the owner model and member, for messages
     std::optional<fragment> where;
     std::vector<order_spec> order;
-    std::optional<std::int64_t> limit;  ///< per parent
+    std::optional<std::int64_t> limit;   ///< per parent
+    std::optional<std::int64_t> offset;  ///< per parent
     std::vector<bool> select;           ///< the target columns to read; empty: every one
     include_list nested;
+    std::vector<pending_path> paths;  ///< to add to `nested` once resolved
 
     /// Takes the other node's constraints and nested includes (same relation).
     void merge_from(const include_node& other) {
         if (other.where) where = other.where;
         if (!other.order.empty()) order = other.order;
         if (other.limit) limit = other.limit;
+        if (other.offset) offset = other.offset;
         if (!other.select.empty()) select = other.select;
         nested.merge(other.nested);
+        paths.insert(paths.end(), other.paths.begin(), other.paths.end());
     }
 };
 
@@ -64,6 +80,17 @@ void include_list::add(include_node node) {
 
 inline void include_list::merge(const include_list& other) {
     for (const auto& node : other.nodes_) add(node);
+}
+
+void include_list::resolve(std::size_t depth, std::size_t limit) {
+    for (include_node& node : nodes_) {
+        if (depth > limit)
+            throw depth_limit_error(detail::format(
+                "relate: the include tree is deeper than the limit of {} at {}::{} (database_options::include_depth_limit)",
+                limit, node.origin->owner, node.origin->member));
+        for (const pending_path& path : std::exchange(node.paths, {})) path.add(node.nested, path.text, depth + 1, limit);
+        node.nested.resolve(depth + 1, limit);
+    }
 }
 
 /// A relation a path can name: its number, and how to resolve the rest of the path on its target.
@@ -88,7 +115,7 @@ inline void add_path(include_list& list, std::string_view model, std::string_vie
         throw depth_limit_error(detail::format("relate: the include path is deeper than the limit of {} (at '{}')", limit, name));
     for (const auto& entry : relations) {
         if (entry.name != name) continue;
-        include_node node{entry.relation, entry.origin, {}, {}, {}, {}, {}};
+        include_node node{entry.relation, entry.origin, {}, {}, {}, {}, {}, {}, {}};
         if (!rest.empty()) entry.add_path(node.nested, rest, depth + 1, limit);
         list.add(std::move(node));
         return;

@@ -37,33 +37,43 @@ struct keyed_query {
     std::string_view own_table;
     std::string group_by;                       ///< " GROUP BY ..." or empty
     std::string order_by;                       ///< " ORDER BY ..." or empty
-    std::optional<std::int64_t> per_key_limit;  ///< at most this many rows per key (ROW_NUMBER window)
-    std::string window_order;                   ///< the window's ORDER BY terms when per_key_limit is set
+    std::optional<std::int64_t> per_key_limit;   ///< at most this many rows per key (ROW_NUMBER window)
+    std::optional<std::int64_t> per_key_offset;  ///< skips this many rows per key (the same window)
+    std::string window_order;                    ///< the window's ORDER BY terms when either is set
 
     /// The SQL for `placeholders` keys, plus the values bound after the keys.
     [[nodiscard]] sql_statement render(std::size_t placeholders) const {
         sql_statement out;
         const std::string in_list = placeholder_list(placeholders);
-        out.sql = per_key_limit ? detail::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
-                                                 "\"relate_row\" FROM {} WHERE {} IN ({})",
-                                                 select, match, window_order, from, match, in_list)
-                                : detail::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
+        const bool windowed = per_key_limit || per_key_offset;
+        out.sql = windowed ? detail::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
+                                            "\"relate_row\" FROM {} WHERE {} IN ({})",
+                                            select, match, window_order, from, match, in_list)
+                           : detail::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
         if (where != nullptr && !where->empty()) {
             out.sql += " AND (";
             out.append(*where, own_table);
             out.sql += ")";
         }
         out.sql += group_by;
-        if (per_key_limit) {
-            out.sql = detail::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" <= ?", out.sql, sql_identifier(own_table));
-            out.args.emplace_back(*per_key_limit);
+        if (windowed) {
+            // Rows offset + 1 to offset + limit of each key; the offset is subtracted rather than
+            // added to the limit, which cannot overflow.
+            const std::int64_t skip = per_key_offset.value_or(0);
+            out.sql = detail::format("SELECT * FROM ({}) AS {} WHERE \"relate_row\" > ?", out.sql, sql_identifier(own_table));
+            out.args.emplace_back(skip);
+            if (per_key_limit) {
+                out.sql += " AND \"relate_row\" - ? <= ?";
+                out.args.emplace_back(skip);
+                out.args.emplace_back(*per_key_limit);
+            }
         }
         out.sql += order_by;
         return out;
     }
 
     [[nodiscard]] std::size_t extra_parameters() const {
-        std::size_t n = per_key_limit ? 1 : 0;
+        std::size_t n = per_key_limit ? 3 : per_key_offset ? 1 : 0;
         if (where != nullptr)
             for (const auto& p : where->pieces) n += std::holds_alternative<value_piece>(p) ? 1 : 0;
         return n;

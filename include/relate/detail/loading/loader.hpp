@@ -53,9 +53,13 @@ keyed_query target_query(const include_node& node, const model_desc<B>& target, 
     q.own_table = target.table;
     std::string terms = order_terms(target.table, node.order);
     if (!terms.empty()) q.order_by = " ORDER BY " + terms;
-    if (node.limit) {
+    if (node.limit || node.offset) {
         q.per_key_limit = node.limit;
+        q.per_key_offset = node.offset;
         q.window_order = terms.empty() ? qualified_column(target.table, target.key_column().name) : terms;
+        // The window numbered each parent's rows in that order; the outer query sees only the
+        // selected columns, which may leave out the ordering ones.
+        q.order_by = " ORDER BY \"relate_row\"";
     }
     return q;
 }

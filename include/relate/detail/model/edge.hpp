@@ -39,10 +39,20 @@ struct edge_names {
         }
     };
     struct owner_key_maker {
-        static consteval small_string make() { return foreign_key_for(type_name<Owner>); }
+        static consteval small_string make() {
+            if constexpr (!options::junction_owner_key.empty())
+                return options::junction_owner_key;
+            else
+                return foreign_key_for(type_name<Owner>);
+        }
     };
     struct target_key_maker {
-        static consteval small_string make() { return foreign_key_for(type_name<target>); }
+        static consteval small_string make() {
+            if constexpr (!options::junction_target_key.empty())
+                return options::junction_target_key;
+            else
+                return foreign_key_for(type_name<target>);
+        }
     };
 };
 
@@ -128,6 +138,11 @@ consteval bool check_edge() {
         } else {
             return true;
         }
+    } else if constexpr (E::junction_owner_key == E::junction_target_key) {
+        static_assert(dependent_false<Owner>,
+                      "relate: a belongs_to_many's two junction columns have the same name (a model related to "
+                      "itself): name them with relate::junction<\"friendships\", \"userId\", \"friendId\">");
+        return false;
     } else {
         return true;
     }
