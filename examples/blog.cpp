@@ -70,5 +70,10 @@ int main() {
     const nlohmann::json page = users;
     fmt::print("{}\n", page.dump(2));
     fmt::print("statements for the page: {}\n", statements);
-    return statements == 4 ? 0 : 1;   // users, profiles, posts, tags
+
+    // A query scoped to a relation: only Ada's posts, counted in one statement.
+    const std::int64_t engine_posts =
+        db.related(ada, &User::posts).query().where(relate::col<&Post::title>.like("%Engine%")).count();
+    fmt::print("Ada's posts about the engine: {}\n", engine_posts);
+    return statements == 4 && engine_posts == 1 ? 0 : 1;   // users, profiles, posts, tags
 }

@@ -187,3 +187,57 @@ TEST_CASE("related writes staged in a unit of work take keys from pending parent
     CHECK(post.userId == dee.id);
     CHECK(tag_ids(db, post.id) == std::vector<std::int64_t>{1, 3});
 }
+
+TEST_CASE("a relation's query sees only the model's related rows", "[related][query]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    User ada = db.find_or_throw<User>(1);
+    User cy = db.find_or_throw<User>(3);
+    Post engine = db.find_or_throw<Post>(1);
+    Post bees = db.find_or_throw<Post>(4);
+    Post anonymous = db.find_or_throw<Post>(5);
+
+    SECTION("has_many: where, order_by, limit, get, first, count and exists, one statement each") {
+        auto posts = db.related(ada, &User::posts).query();
+        CHECK(statements_of(db, [&] { CHECK(posts.count() == 3); }) == 1);
+        CHECK(db.related(ada, &User::posts).query().where(col<&Post::title>.like("A%")).count() == 2);
+        const std::vector<Post> last_two =
+            db.related(ada, &User::posts).query().order_by(col<&Post::id>.desc()).limit(2).get();
+        REQUIRE(last_two.size() == 2);
+        CHECK(last_two[0].id == 3);
+        CHECK(last_two[1].id == 2);
+        CHECK(db.related(ada, &User::posts).query().where(col<&Post::title> == "Bees").first() == std::nullopt);
+        CHECK_FALSE(db.related(cy, &User::posts).query().exists());
+        CHECK(db.related(ada, &User::posts).query().with(&Post::tags).find(2)->tags.size() == 2);
+        CHECK(db.related(ada, &User::posts).query().find(4) == std::nullopt);  // Bob's post
+    }
+    SECTION("has_many: remove deletes only the model's rows, with their policies") {
+        CHECK(db.related(ada, &User::posts).query().where(col<&Post::title>.like("A%")).remove() == 2);
+        CHECK(db.query<Post>().count() == 3);
+        CHECK(db.related(ada, &User::posts).query().count() == 1);
+        sqlite3* handle = db.connection().handle();
+        CHECK(test_support::dump_rows(handle, "SELECT COUNT(*) FROM post_tags WHERE postId IN (1, 2)") ==
+              std::vector<std::string>{"i:0|"});  // their links went with them
+        CHECK(test_support::dump_rows(handle, "SELECT COUNT(*) FROM post_tags") == std::vector<std::string>{"i:2|"});
+    }
+    SECTION("has_one, belongs_to and belongs_to_many") {
+        CHECK(db.related(ada, &User::profile).query().first()->bio == std::optional<std::string>{"math"});
+        CHECK_FALSE(db.related(cy, &User::profile).query().exists());
+        CHECK(db.related(bees, &Post::user).query().first()->name == "Bob");
+        CHECK_FALSE(db.related(anonymous, &Post::user).query().exists());  // a NULL key names no row
+        CHECK(db.related(engine, &Post::tags).query().count() == 2);
+        CHECK(db.related(engine, &Post::tags).query().where(col<&Tag::name> == "math").count() == 1);
+        const std::vector<Tag> tags = db.related(engine, &Post::tags).query().order_by(col<&Tag::name>).get();
+        REQUIRE(tags.size() == 2);
+        CHECK(tags[0].name == "c++");
+        CHECK(tags[1].name == "math");
+        Tag math = db.find_or_throw<Tag>(3);
+        CHECK(db.related(math, &Tag::posts).query().count() == 2);
+    }
+    SECTION("the query reads the model's key when it is made, not when the model changes") {
+        auto posts = db.related(ada, &User::posts).query();
+        ada.id = 2;
+        CHECK(posts.count() == 3);
+        CHECK(db.related(ada, &User::posts).query().count() == 1);
+    }
+}

@@ -5,6 +5,7 @@
 //   db.related(user, &User::posts).save(post);          // post.userId = user.id, then insert or update
 //   db.related(post, &Post::user).dissociate();         // post.userId = nullopt (in memory)
 //   db.related(post, &Post::tags).connect({t1.id, t2.id});
+//   db.related(user, &User::posts).query().where(col<&Post::title>.like("A%")).count();
 
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/model/rows.hpp>
@@ -12,6 +13,8 @@
 #include <relate/detail/core/text.hpp>
 #include <relate/detail/writing/committer.hpp>
 #include <relate/error.hpp>
+#include <relate/expr.hpp>
+#include <relate/query.hpp>
 #include <relate/sqlite/backend.hpp>
 
 #include <utility>
@@ -52,6 +55,29 @@ public:
     {
         save(child);
         return child;
+    }
+
+    /// The query of this model's related rows, read when it runs: where, order_by, limit, get,
+    /// first, count, exists, and remove with the delete policies see only them.
+    [[nodiscard]] ::relate::query<target, B> query() const {
+        const auto& m = detail::describe<B, M>();
+        const auto& t = detail::describe<B, target>();
+        const detail::relation_desc<B>& r = relation();
+        detail::fragment own;
+        if constexpr (has_children) {
+            own.column(r.foreign_key).text(" = ").value(m.key_value(model_));
+        } else if constexpr (edge::kind == detail::relation_kind::belongs_to) {
+            own.column(t.key_column().name).text(" = ").value(m.value(model_, r.foreign_key_column));  // NULL: none
+        } else {
+            own.column(t.key_column().name)
+                .text(detail::format(" IN (SELECT {} FROM {} WHERE {} = ", detail::sql_identifier(r.junction_target_key),
+                                     detail::sql_identifier(r.junction), detail::sql_identifier(r.junction_owner_key)))
+                .value(m.key_value(model_))
+                .text(")");
+        }
+        ::relate::query<target, B> q(*session_);
+        q.where(predicate<target>(std::move(own)));
+        return q;
     }
 
     /// belongs_to: sets this model's foreign key to the parent's key, in memory (persist it with
