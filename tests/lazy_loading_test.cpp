@@ -197,3 +197,70 @@ TEST_CASE("db.load works on a model that was inserted rather than read", "[lazy]
     CHECK(db.load(eve, &User::posts).size() == 1);
     CHECK(eve.posts[0].title == "first");
 }
+
+TEST_CASE("db.load takes paths and include specs, nested, one statement per edge, and reloads", "[lazy][paths]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+    auto users = db.query<User>().order_by(col<&User::id>).get();  // Ada, Bob, Cy
+
+    CHECK(blog::statements_of(db, [&] { db.load(users, "posts.tags", &User::profile); }) == 3);
+    REQUIRE(users[0].posts.size() == 3);
+    CHECK(names_of(users[0].posts[0].tags) == std::vector<std::string>{"c++", "math"});
+    CHECK(names_of(users[1].posts[0].tags) == std::vector<std::string>{"sql"});
+    CHECK(users[0].profile->bio == std::optional<std::string>{"math"});
+    CHECK(users[2].posts.size() == 0);
+    CHECK(users[2].profile.loaded());
+    CHECK(users[2].profile.get() == nullptr);
+
+    SECTION("what a row held is read again, with the include's constraints") {
+        db.insert(Post{.userId = 3, .title = "Cy's first"});
+        CHECK(blog::statements_of(db, [&] { db.load(users, &User::posts); }) == 0);  // the lazy load keeps it
+        const auto a_titles = relate::include(&User::posts).where(col<&Post::title>.like("A%"));
+        CHECK(blog::statements_of(db, [&] { db.load(users, a_titles); }) == 1);
+        CHECK(users[0].posts.size() == 2);  // replaced, not appended to
+        CHECK(users[2].posts.size() == 0);
+        CHECK_FALSE(users[0].posts[0].tags.loaded());  // the new rows, without the old nested loads
+        CHECK(blog::statements_of(db, [&] { db.load(users, "posts"); }) == 1);
+        REQUIRE(users[2].posts.size() == 1);
+        CHECK(users[2].posts[0].title == "Cy's first");
+    }
+    SECTION("a run-time path is checked as with() checks it, before any statement") {
+        CHECK(blog::statements_of(db, [&] {
+                  CHECK_THROWS_AS(db.load(users, relate::runtime_path{"posts.nope"}), relate::unknown_relation);
+              }) == 0);
+        CHECK(users[0].posts.size() == 3);
+    }
+    SECTION("an empty vector runs nothing") {
+        std::vector<User> none;
+        CHECK(blog::statements_of(db, [&] { db.load(none, "posts.tags"); }) == 0);
+    }
+}
+
+TEST_CASE("db.load_missing loads only what is not loaded, at every depth, and nothing when nothing is", "[lazy][paths]") {
+    relate::database db{":memory:"};
+    blog::seed_blog(db);
+    std::vector<User> users{db.find_or_throw<User>(1), db.find_or_throw<User>(2), db.find_or_throw<User>(3)};
+    REQUIRE(db.load(users[0], &User::posts).size() == 3);  // Ada's posts, without their tags
+    const Post* kept = &users[0].posts[0];
+
+    // Bob's and Cy's posts, then the tags of every post, kept or new: one statement per edge.
+    CHECK(blog::statements_of(db, [&] { db.load_missing(users, "posts.tags"); }) == 2);
+    CHECK(&users[0].posts[0] == kept);
+    CHECK(names_of(users[0].posts[0].tags) == std::vector<std::string>{"c++", "math"});
+    CHECK(names_of(users[0].posts[2].tags).empty());
+    REQUIRE(users[1].posts.size() == 1);
+    CHECK(names_of(users[1].posts[0].tags) == std::vector<std::string>{"sql"});
+    CHECK(users[2].posts.size() == 0);
+
+    CHECK(blog::statements_of(db, [&] { db.load_missing(users, "posts.tags"); }) == 0);
+    CHECK(blog::statements_of(db, [&] { db.load_missing(users, "posts.tags", &User::profile); }) == 1);
+    CHECK(blog::statements_of(db, [&] { db.load_missing(users, "posts.tags", "profile"); }) == 0);
+
+    SECTION("a belongs_to row shared by several children is searched once") {
+        auto posts = db.query<Post>().where(col<&Post::userId> == 1).with(&Post::user).get();
+        REQUIRE(posts.size() == 3);
+        CHECK(blog::statements_of(db, [&] { db.load_missing(posts, "user.posts"); }) == 1);
+        CHECK(posts[0].user->posts.size() == 3);
+        CHECK(posts[2].user->posts.size() == 3);  // the same row: not loaded twice
+    }
+}

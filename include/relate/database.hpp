@@ -16,6 +16,7 @@
 #include <relate/detail/schema/migrator.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/writing/committer.hpp>
+#include <relate/eager.hpp>
 #include <relate/error.hpp>
 #include <relate/migration.hpp>
 #include <relate/migration_status.hpp>
@@ -28,6 +29,7 @@
 #include <relate/schema_check.hpp>
 #include <relate/sqlite/backend.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,6 +141,26 @@ public:
         load_relation(detail::describe<B, M>(), detail::relation_number<M, detail::relation_index<M, R>()>(), pending);
     }
 
+    /// Loads relations onto rows already read, named as with() names them (members, paths,
+    /// include specs), nested: one statement per edge whatever the number of rows. A relation a
+    /// row held is read again (Eloquent's load); load_missing keeps it.
+    template <detail::valid_model M>
+    void load(std::vector<M>& rows, detail::include_arg_of<M> a, detail::include_arg_of<M> b = {},
+              detail::include_arg_of<M> c = {}, detail::include_arg_of<M> d = {}, detail::include_arg_of<M> e = {},
+              detail::include_arg_of<M> f = {}, detail::include_arg_of<M> g = {}, detail::include_arg_of<M> h = {}) {
+        load_includes(rows, {&a, &b, &c, &d, &e, &f, &g, &h}, false);
+    }
+
+    /// load, for only what is not loaded yet, at every depth: a row whose relation is loaded keeps
+    /// it, and its rows get what they lack of the nested includes. Nothing missing: no statement.
+    template <detail::valid_model M>
+    void load_missing(std::vector<M>& rows, detail::include_arg_of<M> a, detail::include_arg_of<M> b = {},
+                      detail::include_arg_of<M> c = {}, detail::include_arg_of<M> d = {},
+                      detail::include_arg_of<M> e = {}, detail::include_arg_of<M> f = {},
+                      detail::include_arg_of<M> g = {}, detail::include_arg_of<M> h = {}) {
+        load_includes(rows, {&a, &b, &c, &d, &e, &f, &g, &h}, true);
+    }
+
     /// Applies the migrations not yet recorded in relate_migrations, in list order, each in its
     /// own transaction; returns the names applied. A failure rolls that migration back and throws
     /// relate::schema_error naming it.
@@ -206,6 +228,26 @@ private:
         typename B::transaction snapshot(session_.conn);
         const detail::relation_desc<B>& r = m.relations[relation];
         detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}, {}, {}}, objects, 1);
+        snapshot.commit();
+    }
+
+    template <class M>
+    void load_includes(std::vector<M>& rows, std::initializer_list<const include_arg<M>*> args, bool missing_only) {
+        detail::include_list includes;
+        detail::add_includes(includes, args, session_.options.include_depth_limit);
+        if (rows.empty()) return;
+        const detail::model_desc<B>& m = detail::describe<B, M>();
+        std::vector<void*> parents;
+        parents.reserve(rows.size());
+        for (M& row : rows) parents.push_back(&row);
+        if (missing_only) {
+            std::optional<typename B::transaction> snapshot;  // opened by the first statement
+            detail::load_missing_list(session_, m, includes, parents, 1, snapshot);
+            if (snapshot) snapshot->commit();
+            return;
+        }
+        typename B::transaction snapshot(session_.conn);  // one snapshot for every edge
+        detail::load_list(session_, m, includes, parents, 1);
         snapshot.commit();
     }
 

@@ -16,8 +16,10 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace relate {
@@ -253,6 +255,23 @@ private:
 
     detail::include_node node_;
 };
+
+namespace detail {
+
+/// An include_arg<T> parameter whose T is deduced from another parameter (the rows), so that a
+/// literal path converts to it.
+template <class T>
+using include_arg_of = std::type_identity_t<include_arg<T>>;
+
+/// Adds includes as with() takes them to a query's (top-level) include list, then resolves its
+/// run-time paths against the depth limit.
+template <class T>
+void add_includes(include_list& list, std::initializer_list<const include_arg<T>*> args, std::size_t limit) {
+    for (const auto* arg : args) arg->apply(list, 1, limit);
+    list.resolve(1, limit);
+}
+
+}  // namespace detail
 
 /// Starts a constrained include: relate::include(&User::posts).where(...).limit(3).
 template <class Parent, class R>

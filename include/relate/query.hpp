@@ -55,9 +55,7 @@ public:
     /// number of rows. Takes up to eight includes per call; call it again for more.
     query& with(include_arg<T> a, include_arg<T> b = {}, include_arg<T> c = {}, include_arg<T> d = {},
                 include_arg<T> e = {}, include_arg<T> f = {}, include_arg<T> g = {}, include_arg<T> h = {}) {
-        const std::size_t limit = session_->options.include_depth_limit;
-        for (const auto* arg : {&a, &b, &c, &d, &e, &f, &g, &h}) arg->apply(state_.includes, 1, limit);
-        state_.includes.resolve(1, limit);
+        detail::add_includes(state_.includes, {&a, &b, &c, &d, &e, &f, &g, &h}, session_->options.include_depth_limit);
         return *this;
     }
 

@@ -14,8 +14,11 @@
 #include <relate/detail/sql/sql_text.hpp>
 #include <relate/detail/core/text.hpp>
 
+#include <algorithm>
+#include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace relate::detail {
@@ -201,6 +204,57 @@ template <class B>
 void load_list(session<B>& s, const model_desc<B>& model, const include_list& list, std::span<void* const> parents,
                std::size_t depth) {
     for (const include_node& node : list.nodes()) load_edge(s, model, node, parents, depth);
+}
+
+/// The rows the loaded relations of the parents hold, each once (a belongs_to row is shared by
+/// the children naming it), in the parents' order.
+template <class B>
+std::vector<void*> held_rows(const relation_desc<B>& r, std::span<void* const> parents) {
+    const relation_ops& ops = *r.ops;
+    const bool many = r.kind == relation_kind::has_many || r.kind == relation_kind::belongs_to_many;
+    std::vector<std::pair<void*, std::size_t>> rows;  // row, position
+    for (void* parent : parents) {
+        void* relation = model_desc<B>::at(parent, r.offset);
+        if (!ops.loaded(relation)) continue;
+        if (many) {
+            for (std::size_t k = 0, n = ops.size(relation); k < n; ++k) rows.emplace_back(ops.at(relation, k), rows.size());
+        } else if (void* row = ops.row(relation)) {
+            rows.emplace_back(row, rows.size());
+        }
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first == y.first; }),
+               rows.end());
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    std::vector<void*> out;
+    out.reserve(rows.size());
+    for (const auto& row : rows) out.push_back(row.first);
+    return out;
+}
+
+/// db.load_missing: each node is loaded only onto the parents that lack it, then its nested
+/// nodes onto every row the parents hold, kept or just loaded: at most one statement per edge.
+/// The snapshot transaction opens before the first statement, so nothing runs when nothing is
+/// missing.
+template <class B>
+void load_missing_list(session<B>& s, const model_desc<B>& model, const include_list& list,
+                       std::span<void* const> parents, std::size_t depth,
+                       std::optional<typename B::transaction>& snapshot) {
+    for (const include_node& node : list.nodes()) {
+        const relation_desc<B>& r = model.relations[node.relation];
+        std::vector<void*> lacking;
+        for (void* parent : parents)
+            if (!r.ops->loaded(model_desc<B>::at(parent, r.offset))) lacking.push_back(parent);
+        if (!lacking.empty()) {
+            if (!snapshot) snapshot.emplace(s.conn);
+            include_node edge_only = node;
+            edge_only.nested = {};
+            load_edge(s, model, edge_only, lacking, depth);
+        }
+        if (node.nested.empty()) continue;
+        const std::vector<void*> rows = held_rows(r, parents);
+        if (!rows.empty()) load_missing_list(s, r.target(), node.nested, rows, depth + 1, snapshot);
+    }
 }
 
 }  // namespace relate::detail

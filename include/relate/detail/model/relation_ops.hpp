@@ -37,6 +37,8 @@ struct relation_ops {
     void (*release)(void* node);
     /// The relation holds a copy of `row`, which it returns.
     void* (*hold_copy)(void* relation, const void* row);
+    /// The row a loaded relation holds, or nullptr when it is absent.
+    void* (*row)(void* relation);
 };
 
 template <class R>
@@ -74,7 +76,11 @@ struct relation_access {
                 r.drop();
                 r.stamp(origin, false);
             };
-            o.load_empty = [](void* relation, const relation_origin* origin) { node_of(relation, origin).loaded = true; };
+            o.load_empty = [](void* relation, const relation_origin* origin) {
+                many_node<target>& node = node_of(relation, origin);
+                node.items.clear();  // a reload replaces what was loaded
+                node.loaded = true;
+            };
             o.append = [](void* relation) -> void* { return &of(relation).many()->items.emplace_back(); };
             o.append_copy = [](void* relation, const void* row) {
                 of(relation).many()->items.push_back(*static_cast<const target*>(row));
@@ -113,6 +119,7 @@ struct relation_access {
                 r.word_ = reinterpret_cast<std::uintptr_t>(node) | relation_base::node_bit;
                 return &node->value;
             };
+            o.row = [](void* relation) -> void* { return of(relation).target(); };
         }
         return o;
     }();
