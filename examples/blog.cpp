@@ -75,5 +75,14 @@ int main() {
     const std::int64_t engine_posts =
         db.related(ada, &User::posts).query().where(relate::col<&Post::title>.like("%Engine%")).count();
     fmt::print("Ada's posts about the engine: {}\n", engine_posts);
-    return statements == 4 && engine_posts == 1 ? 0 : 1;   // users, profiles, posts, tags
+
+    // Counts without loading the rows: the tags on at least one post, with how many posts about
+    // the engine each one has (one statement for the tags, one grouped statement for the counts).
+    const auto tags = db.query<Tag>()
+                          .where(relate::has(&Tag::posts, relate::at_least(1)))
+                          .with_count(&Tag::posts, relate::col<&Post::title>.like("%Engine%"))
+                          .get();
+    for (const Tag& tag : tags) fmt::print("tag {}: {} post(s) about the engine\n", tag.name, tag.posts.count());
+    const bool counted = tags.size() == 2 && tags[0].posts.count() == 1;
+    return statements == 4 && engine_posts == 1 && counted ? 0 : 1;   // users, profiles, posts, tags
 }

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -137,6 +138,17 @@ public:
 private:
     std::string path_;
 };
+
+/// The ids of the rows, sorted.
+template <class T>
+std::vector<std::int64_t> ids(const std::vector<T>& rows) {
+    std::vector<std::int64_t> out;
+    for (const T& row : rows) out.push_back(row.id);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+using id_list = std::vector<std::int64_t>;
 
 /// How many data statements a callable runs.
 template <class F>

@@ -17,19 +17,8 @@ using blog::Tag;
 using blog::User;
 using relate::col;
 
-namespace {
-
-template <class T>
-std::vector<std::int64_t> ids(const std::vector<T>& rows) {
-    std::vector<std::int64_t> out;
-    for (const T& row : rows) out.push_back(row.id);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-using id_list = std::vector<std::int64_t>;
-
-}  // namespace
+using blog::id_list;
+using blog::ids;
 
 TEST_CASE("has() keeps rows with a related row matching the condition", "[counts]") {
     relate::database db{":memory:"};

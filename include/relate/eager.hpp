@@ -8,8 +8,9 @@
 //       .where(col<&Post::title> != "").order_by(col<&Post::id>.desc()).limit(3)
 //       .select(&Post::id, &Post::title).with(&Post::tags))
 
-#include <relate/detail/model/edge.hpp>
+#include <relate/detail/loading/aggregate_requests.hpp>
 #include <relate/detail/loading/include_tree.hpp>
+#include <relate/detail/model/edge.hpp>
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/expr.hpp>
 #include <relate/options.hpp>
@@ -73,19 +74,6 @@ constexpr bool path_has(const char (&path)[N], path_problem problem) {
     X(empty_segment, "relate: include path has an empty segment")                    \
     X(too_deep, "relate: include path is deeper than relate::max_include_depth")
 
-/// The column ordinal of the field at `address` inside `object`.
-template <class T>
-std::size_t column_at(const T& object, const void* address) {
-    using L = model_layout<T>;
-    std::size_t found = L::column_count;
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-        ((static_cast<const void*>(&get_field<L::column_fields[K]>(object)) == address ? void(found = K) : void()), ...);
-    }(std::make_index_sequence<L::column_count>{});
-    if (found == L::column_count)
-        throw error(detail::format("relate: select() names a member of {} that is not a column", type_name<T>));
-    return found;
-}
-
 template <class T>
 void add_path_of(include_list& list, std::string_view path, std::size_t depth, std::size_t limit);
 
@@ -107,7 +95,7 @@ void add_path_of(include_list& list, std::string_view path, std::size_t depth, s
 /// The include node of relation member I of T, without constraints.
 template <class T, std::size_t I>
 include_node node_of() {
-    return {relation_number<T, I>(), &edge<T, I>::origin, {}, {}, {}, {}, {}, {}, {}};
+    return {relation_number<T, I>(), &edge<T, I>::origin, {}, {}, {}, {}, {}, {}, {}, {}};
 }
 
 /// Something with() can turn into an include node of T (relate::include(...) specs).
@@ -197,11 +185,13 @@ private:
 };
 #undef RELATE_INCLUDE_PATH_PROBLEMS
 
-/// A constrained include of relation member I of Parent: where, order_by, limit (per parent),
-/// select, and nested with.
+/// A constrained include of relation member I of Parent: where, order_by, limit and offset (per
+/// parent), select, nested with, and aggregates of the related rows' own relations (with_count, ...).
 template <class Parent, std::size_t I>
-class include_spec final : public detail::include_source<Parent> {
+class include_spec final : public detail::include_source<Parent>,
+                           public detail::aggregate_requests<include_spec<Parent, I>, detail::target_of<Parent, I>> {
     using Target = detail::target_of<Parent, I>;
+    friend class detail::aggregate_requests<include_spec, Target>;
 
 public:
     include_spec() : node_(detail::node_of<Parent, I>()) {}
@@ -245,6 +235,8 @@ public:
     [[nodiscard]] detail::include_node node() const override { return node_; }
 
 private:
+    std::vector<detail::aggregate_spec>& aggregate_list() { return node_.aggregates; }
+
     static std::int64_t per_parent(std::int64_t n, std::string_view what) {
         if (n < 0)
             throw error(detail::format("relate: include(&{}::{}).{}({}) needs a count of zero or more",

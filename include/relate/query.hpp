@@ -1,5 +1,7 @@
 #pragma once
-// query<T>: where / order_by / limit / offset, then get, first, find, count, exists or remove.
+// query<T>: where / order_by / limit / offset, with (eager loading), with_count and the other
+// aggregates of its relations (detail/loading/aggregate_requests.hpp), then get, first, find,
+// count, exists or remove.
 // What needs no row type (the SQL, counting, removing) is in detail::query_state.
 //
 //   auto rows = db.query<User>().where(col<&User::name>.like("A%")).order_by(col<&User::id>.desc())
@@ -22,8 +24,9 @@
 namespace relate {
 
 template <class T, class B = sqlite::backend>
-class query {
+class query : public detail::aggregate_requests<query<T, B>, T> {
     using layout = detail::model_layout<T>;
+    friend class detail::aggregate_requests<query, T>;
 
 public:
     explicit query(detail::session<B>& s) : session_(&s) {}
@@ -59,21 +62,11 @@ public:
         return *this;
     }
 
-    /// Counts related rows per row (one grouped statement per relation): then row.rel.count().
-    template <class R>
-        requires detail::relation_field<R>
-    query& with_count(R T::*) {
-        static_assert(R::kind == detail::relation_kind::has_many || R::kind == detail::relation_kind::belongs_to_many,
-                      "relate: with_count counts has_many and belongs_to_many relations");
-        state_.counts.push_back(detail::relation_number<T, detail::relation_index<T, R>()>());
-        return *this;
-    }
-
     /// Every matching row, with the requested relations loaded.
     std::vector<T> get() {
         const auto& m = detail::describe<B, T>();
         std::vector<T> rows;
-        if (state_.includes.empty() && state_.counts.empty()) {
+        if (state_.includes.empty() && state_.aggregates.empty()) {
             detail::read_rows(*session_, m, state_, &rows);
             return rows;
         }
@@ -116,6 +109,8 @@ public:
     std::int64_t remove() { return detail::remove_rows(*session_, detail::describe<B, T>(), state_); }
 
 private:
+    std::vector<detail::aggregate_spec>& aggregate_list() { return state_.aggregates; }
+
     detail::session<B>* session_;
     detail::query_state state_;
 };

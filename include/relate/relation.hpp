@@ -15,12 +15,14 @@
 // incomplete where the member is declared.
 
 #include <relate/detail/core/fixed_string.hpp>
+#include <relate/detail/model/aggregate_result.hpp>
 #include <relate/detail/model/reflect.hpp>
 #include <relate/detail/core/text.hpp>
 #include <relate/error.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -138,7 +140,8 @@ struct relation_origin {
     std::string_view member;
 };
 
-/// The heap part of a has_many / belongs_to_many: its rows (when loaded) and its count (with_count).
+/// The heap part of a has_many / belongs_to_many: its rows (when loaded), its count (with_count)
+/// and its other aggregates (with_sum, ..., with_exists).
 template <class Target>
 struct many_node {
     const relation_origin* origin = nullptr;
@@ -146,6 +149,7 @@ struct many_node {
     bool from_multi_row_query = false;
     std::int64_t count = -1;  ///< set by with_count (a count is never negative)
     std::vector<Target> items;
+    std::vector<aggregate_result> aggregates;
 };
 
 /// The heap part of a loaded has_one / belongs_to: the row, with a count of the relations pointing
@@ -327,6 +331,31 @@ public:
         if (loaded()) return static_cast<std::int64_t>(many()->items.size());
         throw_not_loaded(origin(), Derived::describe() + " (its count: use .with_count(&Model::member))");
     }
+    /// Whether there is any related row: from with_exists, with_count, or the loaded rows.
+    /// Throws relate::not_loaded.
+    [[nodiscard]] bool exists() const {
+        if (has_node())
+            for (const aggregate_result& r : many()->aggregates)
+                if (r.kind == aggregate_kind::exists) return r.integer != 0;
+        return count() > 0;
+    }
+
+    /// with_sum: the sum of the related rows' column, 0 when there are none. Name the column
+    /// when several were summed. Throws relate::not_loaded, or relate::type_error for an integer
+    /// sum a double cannot hold exactly.
+    [[nodiscard]] double sum(std::string_view column = {}) const {
+        return aggregate(aggregate_kind::sum, column).value_or(0.0);
+    }
+    /// with_avg, with_min, with_max: nullopt when there is no related row (or every value is NULL).
+    [[nodiscard]] std::optional<double> avg(std::string_view column = {}) const {
+        return aggregate(aggregate_kind::avg, column);
+    }
+    [[nodiscard]] std::optional<double> min(std::string_view column = {}) const {
+        return aggregate(aggregate_kind::min, column);
+    }
+    [[nodiscard]] std::optional<double> max(std::string_view column = {}) const {
+        return aggregate(aggregate_kind::max, column);
+    }
 
 private:
     template <class R>
@@ -335,6 +364,16 @@ private:
     [[nodiscard]] many_node<Target>* many() const noexcept { return static_cast<many_node<Target>*>(node()); }
     [[nodiscard]] const relation_origin* origin() const noexcept {
         return has_node() ? many()->origin : stamped_origin();
+    }
+    /// "User::posts", or the relation's type when it was never read from the database.
+    [[nodiscard]] std::string name() const {
+        const relation_origin* o = origin();
+        return o != nullptr ? detail::format("{}::{}", o->owner, o->member) : Derived::describe();
+    }
+    [[nodiscard]] std::optional<double> aggregate(aggregate_kind kind, std::string_view column) const {
+        static const std::vector<aggregate_result> none;
+        const std::string relation = name();
+        return aggregate_number(*find_aggregate(has_node() ? many()->aggregates : none, kind, column, relation), relation);
     }
     void drop() noexcept {
         if (has_node()) delete many();

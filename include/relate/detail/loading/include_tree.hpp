@@ -3,6 +3,7 @@
 // includes. Plain data naming each relation by its index among its model's relations, so the
 // same tree loads on any backend (loader.hpp).
 
+#include <relate/detail/model/aggregate_result.hpp>
 #include <relate/detail/sql/sql_text.hpp>
 #include <relate/detail/core/text.hpp>
 #include <relate/error.hpp>
@@ -20,6 +21,25 @@
 namespace relate::detail {
 
 struct include_node;
+
+/// with_count, with_exists, with_sum, ... of relation number `relation` of a model: over
+/// `column` of the related rows (empty for count and exists), with an optional condition on them.
+struct aggregate_spec {
+    std::size_t relation;
+    aggregate_kind kind;
+    std::string_view column;
+    std::optional<fragment> where;
+};
+
+/// Adds an aggregate to the list, replacing an earlier one of the same relation, function and column.
+inline void add_aggregate(std::vector<aggregate_spec>& list, aggregate_spec spec) {
+    for (aggregate_spec& kept : list)
+        if (kept.relation == spec.relation && kept.kind == spec.kind && kept.column == spec.column) {
+            kept = std::move(spec);
+            return;
+        }
+    list.push_back(std::move(spec));
+}
 
 /// The includes on one model: at most one node per relation, merged as includes are added.
 class include_list {
@@ -54,6 +74,7 @@ struct include_node {
     std::optional<std::int64_t> limit;   ///< per parent
     std::optional<std::int64_t> offset;  ///< per parent
     std::vector<bool> select;           ///< the target columns to read; empty: every one
+    std::vector<aggregate_spec> aggregates;  ///< of the target rows' relations
     include_list nested;
     std::vector<pending_path> paths;  ///< to add to `nested` once resolved
 
@@ -64,6 +85,7 @@ struct include_node {
         if (other.limit) limit = other.limit;
         if (other.offset) offset = other.offset;
         if (!other.select.empty()) select = other.select;
+        for (const aggregate_spec& a : other.aggregates) add_aggregate(aggregates, a);
         nested.merge(other.nested);
         paths.insert(paths.end(), other.paths.begin(), other.paths.end());
     }
@@ -115,7 +137,7 @@ inline void add_path(include_list& list, std::string_view model, std::string_vie
         throw depth_limit_error(detail::format("relate: the include path is deeper than the limit of {} (at '{}')", limit, name));
     for (const auto& entry : relations) {
         if (entry.name != name) continue;
-        include_node node{entry.relation, entry.origin, {}, {}, {}, {}, {}, {}, {}};
+        include_node node{entry.relation, entry.origin, {}, {}, {}, {}, {}, {}, {}, {}};
         if (!rest.empty()) entry.add_path(node.nested, rest, depth + 1, limit);
         list.add(std::move(node));
         return;

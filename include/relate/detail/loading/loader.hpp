@@ -6,6 +6,7 @@
 // and a parent row shared by many children exists once.
 
 #include <relate/detail/core/key_index.hpp>
+#include <relate/detail/loading/aggregates.hpp>
 #include <relate/detail/loading/include_tree.hpp>
 #include <relate/detail/loading/keyed.hpp>
 #include <relate/detail/model/model_desc.hpp>
@@ -198,6 +199,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
     const bool several = rows.size() > 1;
     for (void* row : rows) stamp_row(target, row, several);
     if (!node.nested.empty()) load_list(s, target, node.nested, rows, depth + 1);
+    load_aggregates(s, target, node.aggregates, rows);
 }
 
 template <class B>

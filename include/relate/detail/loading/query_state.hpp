@@ -3,7 +3,7 @@
 // SELECT, read the rows through the model's description, load the includes and counts, count,
 // test for existence, and remove with the delete policies.
 
-#include <relate/detail/loading/counts.hpp>
+#include <relate/detail/loading/aggregates.hpp>
 #include <relate/detail/loading/include_tree.hpp>
 #include <relate/detail/loading/loader.hpp>
 #include <relate/detail/model/model_desc.hpp>
@@ -28,7 +28,7 @@ struct query_state {
     std::optional<std::int64_t> limit;
     std::optional<std::int64_t> offset;
     include_list includes;
-    std::vector<std::size_t> counts;  ///< relations whose rows with_count counts
+    std::vector<aggregate_spec> aggregates;  ///< with_count, with_sum, ...
 
     [[nodiscard]] sql_statement select(const std::string& what, std::string_view table) const {
         return select_statement(what, table, where ? &*where : nullptr, order, limit, offset);
@@ -60,11 +60,11 @@ void read_rows(session<B>& s, const model_desc<B>& m, const query_state& q, void
     if (count == 1) stamp_row(m, last, false);
 }
 
-/// Loads the query's includes and counts into the rows it read, in the caller's transaction.
+/// Loads the query's includes and aggregates into the rows it read, in the caller's transaction.
 template <class B>
 void load_into(session<B>& s, const model_desc<B>& m, const query_state& q, std::span<void* const> rows) {
     load_list(s, m, q.includes, rows, 1);
-    for (const std::size_t relation : q.counts) load_count(s, m, relation, rows);
+    load_aggregates(s, m, q.aggregates, rows);
 }
 
 /// How many rows match (after limit and offset).

@@ -25,7 +25,8 @@ struct relation_ops {
     /// Appends a default-constructed row to the loaded relation and returns it.
     void* (*append)(void* relation);
     void (*append_copy)(void* relation, const void* row);
-    void (*set_count)(void* relation, const relation_origin* origin, std::int64_t count);
+    /// Keeps an aggregate (with_count, with_sum, ...), replacing one of the same function and column.
+    void (*set_aggregate)(void* relation, const relation_origin* origin, const aggregate_result& result);
     std::size_t (*size)(const void* relation);
     void* (*at)(void* relation, std::size_t i);
 
@@ -85,8 +86,18 @@ struct relation_access {
             o.append_copy = [](void* relation, const void* row) {
                 of(relation).many()->items.push_back(*static_cast<const target*>(row));
             };
-            o.set_count = [](void* relation, const relation_origin* origin, std::int64_t count) {
-                node_of(relation, origin).count = count;
+            o.set_aggregate = [](void* relation, const relation_origin* origin, const aggregate_result& result) {
+                many_node<target>& node = node_of(relation, origin);
+                if (result.kind == aggregate_kind::count) {
+                    node.count = result.integer;
+                    return;
+                }
+                for (aggregate_result& kept : node.aggregates)
+                    if (kept.kind == result.kind && kept.column == result.column) {
+                        kept = result;
+                        return;
+                    }
+                node.aggregates.push_back(result);
             };
             o.size = [](const void* relation) { return of(const_cast<void*>(relation)).many()->items.size(); };
             o.at = [](void* relation, std::size_t i) -> void* { return &of(relation).many()->items[i]; };
