@@ -1,6 +1,6 @@
-// The Superflare scenario: users with a profile and posts, tags through post_tags, and a "view"
-// that eager-loads what it shows and prints the JSON a web handler would return. Four statements
-// (users, profiles, posts, tags) load the whole page, whatever the number of users.
+// The Superflare scenario: users with a profile, posts and friends, tags through post_tags, and a
+// "view" that eager-loads what it shows and prints the JSON a web handler would return. Four
+// statements (users, profiles, posts, tags) load the whole page, whatever the number of users.
 
 #include <relate/json.hpp>
 #include <relate/relate.hpp>
@@ -22,6 +22,8 @@ struct User {
     std::string email;
     relate::has_one<Profile, relate::cascade> profile;
     relate::has_many<Post, relate::cascade> posts;
+    // A model related to itself: the junction's two columns are named, one per side.
+    relate::belongs_to_many<User, relate::junction<"friendships", "userId", "friendId">> friends;
 };
 
 struct Profile {
@@ -71,6 +73,12 @@ int main() {
     fmt::print("{}\n", page.dump(2));
     fmt::print("statements for the page: {}\n", statements);
 
+    // Friends, through the self-referential junction: Ada names Grace.
+    const User grace = db.insert(User{.name = "Grace", .email = "grace@example.com"});
+    db.related(ada, &User::friends).connect({grace.id});
+    const auto& friends = db.load(ada, &User::friends);
+    for (const User& friend_ : friends) fmt::print("Ada's friend: {}\n", friend_.name);
+
     // A query scoped to a relation: only Ada's posts, counted in one statement.
     const std::int64_t engine_posts =
         db.related(ada, &User::posts).query().where(relate::col<&Post::title>.like("%Engine%")).count();
@@ -84,5 +92,5 @@ int main() {
                           .get();
     for (const Tag& tag : tags) fmt::print("tag {}: {} post(s) about the engine\n", tag.name, tag.posts.count());
     const bool counted = tags.size() == 2 && tags[0].posts.count() == 1;
-    return statements == 4 && engine_posts == 1 && counted ? 0 : 1;   // users, profiles, posts, tags
+    return statements == 4 && friends.size() == 1 && engine_posts == 1 && counted ? 0 : 1;   // users, profiles, posts, tags
 }

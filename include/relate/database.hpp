@@ -16,6 +16,7 @@
 #include <relate/detail/schema/migrator.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/writing/committer.hpp>
+#include <relate/detail/writing/conflict_target.hpp>
 #include <relate/eager.hpp>
 #include <relate/error.hpp>
 #include <relate/migration.hpp>
@@ -58,6 +59,44 @@ public:
     template <detail::valid_model T>
     T insert(T object) {
         commit_one(detail::describe<B, T>(), &object, true);
+        return object;
+    }
+
+    /// Inserts the model, or updates the row holding its values in the conflict columns (a
+    /// primary key or unique index must cover exactly them): INSERT ... ON CONFLICT DO UPDATE, one
+    /// statement. Returns the model with the key of the row written. db.upsert(tag, col<&Tag::name>).
+    template <detail::valid_model T, auto... Members>
+    T upsert(T object, column_ref<Members>...) {
+        detail::check_conflict_target<T, Members...>();
+        detail::committer<B> c(session_);
+        c.upsert(detail::describe<B, T>(), &object, detail::conflict_columns<T, Members...>);
+        c.commit();
+        return object;
+    }
+
+    /// Eloquent's updateOrCreate on a unique key: the same as upsert.
+    template <detail::valid_model T, auto... Members>
+    T update_or_create(T object, column_ref<Members>... columns) {
+        return upsert(std::move(object), columns...);
+    }
+
+    /// The first row holding the model's values in these columns, or else the model inserted
+    /// (then returned with its key); one transaction, so no other writer slips in between.
+    template <detail::valid_model T, auto... Members>
+    T first_or_create(T object, column_ref<Members>...) {
+        detail::check_conflict_target<T, Members...>();
+        typename B::transaction tx(session_.conn, B::transaction_mode::immediate);
+        relate::query<T, B> existing(session_);
+        (existing.where(detail::holds_value_of<Members>(object)), ...);
+        existing.order_by(order_term<T>{{detail::model_layout<T>::primary_key_name, false}});
+        if (std::optional<T> found = existing.first()) {
+            tx.commit();
+            return std::move(*found);
+        }
+        detail::committer<B> c(session_);
+        c.write(detail::describe<B, T>(), &object, true);
+        c.commit(&tx);
+        tx.commit();
         return object;
     }
 

@@ -57,6 +57,27 @@ public:
         return child;
     }
 
+    /// has_many: save for every child, in one unit of work: all are written, or none.
+    template <class Range>
+    void save_many(Range&& children)
+        requires(edge::kind == detail::relation_kind::has_many)
+    {
+        const auto& child_model = detail::describe<B, target>();
+        const detail::parent_link<B> link{relation().foreign_key_column, model_, &detail::describe<B, M>()};
+        run([&](detail::committer<B>& c) {
+            for (target& child : children) c.write(child_model, &child, is_new(child_model, child), link);
+            forget_after(c);
+        });
+    }
+
+    /// has_many: inserts new children of this model in one unit of work and returns them with their keys.
+    std::vector<target> create_many(std::vector<target> children)
+        requires(edge::kind == detail::relation_kind::has_many && Immediate)
+    {
+        save_many(children);
+        return children;
+    }
+
     /// The query of this model's related rows, read when it runs: where, order_by, limit, get,
     /// first, count, exists, and remove with the delete policies see only them.
     [[nodiscard]] ::relate::query<target, B> query() const {

@@ -13,6 +13,7 @@
 
 #include <relate/database.hpp>
 #include <relate/detail/writing/committer.hpp>
+#include <relate/detail/writing/conflict_target.hpp>
 #include <relate/related.hpp>
 
 #include <vector>
@@ -90,6 +91,14 @@ public:
         committer_.write(m, &object, true,
                          detail::parent_link<B>{m.relations[relation].foreign_key_column, parent.object,
                                                 &detail::describe<B, P>()});
+    }
+
+    /// On commit, inserts the object or updates the row holding its values in the conflict
+    /// columns (db.upsert), and writes the key of the row written back into it.
+    template <detail::valid_model M, auto... Members>
+    void upsert(M& object, column_ref<Members>...) {
+        detail::check_conflict_target<M, Members...>();
+        committer_.upsert(detail::describe<B, M>(), &object, detail::conflict_columns<M, Members...>);
     }
 
     /// Writes every column by primary key on commit; relate::not_found when the row is gone.

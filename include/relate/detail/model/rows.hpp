@@ -8,7 +8,11 @@
 #include <relate/detail/core/text.hpp>
 #include <relate/error.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -70,25 +74,77 @@ bool key_unassigned(const model_desc<B>& m, const void* object) {
     return std::get<std::int64_t>(key) == 0;
 }
 
-/// Inserts the row; an integer key left at 0 is assigned by SQLite and written back. A key the
-/// field cannot hold (an int32_t id after row 2147483647) is a relate::type_error, so the commit
-/// rolls back instead of writing back a wrapped key that names another row or none.
+/// Writes the key SQLite gave a row back into the object; a key the field cannot hold (an int32_t
+/// id after row 2147483647) is a relate::type_error, so the commit rolls back instead of leaving a
+/// wrapped key that names another row or none.
+template <class B>
+void write_back_key(const model_desc<B>& m, void* object, const sqlite::value& key) {
+    const column_desc<B>& column = m.key_column();
+    try {
+        column.type->assign(model_desc<B>::at(object, column.offset), key, m.where(m.key));
+    } catch (const type_error&) {
+        throw type_error(detail::format("relate: {}.{}: SQLite assigned the key {}, which does not fit the field's "
+                                        "integer type; nothing was written (widen the field to std::int64_t)",
+                                        m.table, column.name, describe(key)));
+    }
+}
+
+/// Inserts the row; an integer key left at 0 is assigned by SQLite and written back.
 template <class B>
 void insert_row(session<B>& s, const model_desc<B>& m, void* object) {
     const bool assign_key = key_unassigned(m, object);
     auto st = s.conn.prepare_static(assign_key ? m.sql.insert_without_key : m.sql.insert_with_key);
     bind_row(*st, m, object, assign_key);
     st->step();
-    if (!assign_key) return;
-    const std::int64_t rowid = s.conn.last_insert_rowid();
-    const column_desc<B>& key = m.key_column();
-    try {
-        key.type->assign(model_desc<B>::at(object, key.offset), rowid, m.where(m.key));
-    } catch (const type_error&) {
-        throw type_error(detail::format("relate: {}.{}: SQLite assigned the key {}, which does not fit the field's "
-                                        "integer type; nothing was written (widen the field to std::int64_t)",
-                                        m.table, key.name, rowid));
+    if (assign_key) write_back_key(m, object, s.conn.last_insert_rowid());
+}
+
+/// The statement of an upsert: the insert, then ON CONFLICT (the conflict columns) DO UPDATE SET
+/// every other column but the key, RETURNING the key of the row inserted or updated.
+template <class B>
+std::string upsert_sql(const model_desc<B>& m, std::span<const std::size_t> conflict, bool with_key) {
+    std::string target;
+    for (const std::size_t k : conflict) target += (target.empty() ? "" : ", ") + sql_identifier(m.columns[k].name);
+    std::string set;
+    for (std::size_t k = 0; k < m.columns.size(); ++k) {
+        if (k == m.key || std::find(conflict.begin(), conflict.end(), k) != conflict.end()) continue;
+        const std::string name = sql_identifier(m.columns[k].name);
+        set += (set.empty() ? "" : ", ") + name + " = excluded." + name;
     }
+    // Nothing else to update: the row is still "updated", so that RETURNING gives its key.
+    if (set.empty()) set = sql_identifier(m.columns[conflict.front()].name) + " = excluded." +
+                           sql_identifier(m.columns[conflict.front()].name);
+    return detail::format("{} ON CONFLICT ({}) DO UPDATE SET {} RETURNING {}",
+                          with_key ? m.sql.insert_with_key : m.sql.insert_without_key, target, set,
+                          sql_identifier(m.key_column().name));
+}
+
+/// Inserts the row, or updates the row holding the same values in the conflict columns (which a
+/// primary key or unique index must cover); the key of the row written goes back into the object.
+template <class B>
+void upsert_row(session<B>& s, const model_desc<B>& m, void* object, std::span<const std::size_t> conflict) {
+    const bool assign_key = key_unassigned(m, object);
+    const std::string sql = upsert_sql(m, conflict, !assign_key);
+    auto st = [&] {
+        try {
+            return s.conn.prepare(sql);
+        } catch (const sql_error& e) {
+            if (std::string_view(e.what()).find("ON CONFLICT clause does not match") == std::string_view::npos) throw;
+            std::string columns;
+            for (const std::size_t k : conflict) columns += (columns.empty() ? "" : ", ") + std::string(m.columns[k].name);
+            const std::string why = detail::format("{} has no primary key or unique index on exactly ({})", m.table, columns);
+            throw schema_mismatch(detail::format("relate: cannot upsert {}: {}; add one (t.unique(...)) or name the "
+                                                 "columns of one",
+                                                 m.model, why),
+                                  {why});
+        }
+    }();
+    bind_row(*st, m, object, assign_key);
+    st->step();
+    const sqlite::value key = st->column_value(0);
+    while (st->step()) {
+    }
+    write_back_key(m, object, key);
 }
 
 template <class B>

@@ -60,9 +60,14 @@ public:
     /// Stages an insert (key written back on commit) or an update, maybe taking a foreign key
     /// from a parent object.
     void write(const model_desc<B>& m, void* object, bool insert, const std::optional<parent_link<B>>& link = {}) {
-        if (insert && !inserts_.insert(object))
-            throw error(detail::format("relate: this {} is already staged for insert in the unit of work", m.model));
+        if (insert) claim_insert(m, object);
         batch_of(m).add(object, insert, link);
+    }
+
+    /// Stages an upsert: an insert, or the update of the row holding the same `conflict` values.
+    void upsert(const model_desc<B>& m, void* object, std::span<const std::size_t> conflict) {
+        claim_insert(m, object);
+        batch_of(m).add_upsert(object, conflict);
     }
 
     /// Stages the removal of the object's row. An object the unit inserts is not written at all:
@@ -142,6 +147,12 @@ public:
     }
 
 private:
+    /// An object is inserted once per unit.
+    void claim_insert(const model_desc<B>& m, const void* object) {
+        if (!inserts_.insert(object))
+            throw error(detail::format("relate: this {} is already staged for insert in the unit of work", m.model));
+    }
+
     /// The batch of the model's writes, made on its first write.
     write_batch<B>& batch_of(const model_desc<B>& m) {
         if (write_batch<B>* found = find_batch(m)) return *found;

@@ -13,7 +13,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <unordered_set>
 #include <vector>
 
@@ -33,11 +35,13 @@ struct parent_link {
 template <class B>
 class write_batch {
     static constexpr std::size_t no_link = static_cast<std::size_t>(-1);
+    static constexpr std::uint32_t no_conflict = static_cast<std::uint32_t>(-1);
 
     struct row {
         void* object;
         bool insert;
-        std::size_t link;     ///< its entry in links_, or no_link
+        std::uint32_t conflict;  ///< an upsert's entry in conflicts_, or no_conflict (fits the padding)
+        std::size_t link;        ///< its entry in links_, or no_link
         sqlite::value saved;  ///< an insert's key from before the commit
     };
     struct kept_link {
@@ -60,8 +64,14 @@ public:
     }
 
     void add(void* object, bool insert, const std::optional<parent_link<B>>& link) {
-        rows_.push_back({object, insert, link ? links_.size() : no_link, {}});
+        rows_.push_back({object, insert, no_conflict, link ? links_.size() : no_link, {}});
         if (link) links_.push_back({*link, {}});
+    }
+    /// An insert that updates the row already holding the object's values in the `conflict`
+    /// columns instead (INSERT ... ON CONFLICT DO UPDATE); the span outlives the commit.
+    void add_upsert(void* object, std::span<const std::size_t> conflict) {
+        rows_.push_back({object, true, static_cast<std::uint32_t>(conflicts_.size()), no_link, {}});
+        conflicts_.push_back(conflict);
     }
     /// Drops every staged write of the object (its insert was cancelled by a remove).
     void cancel(const void* object) {
@@ -136,7 +146,9 @@ private:
     }
 
     void write_row(session<B>& s, row& r) {
-        if (r.insert)
+        if (r.conflict != no_conflict)
+            upsert_row(s, *model_, r.object, conflicts_[r.conflict]);
+        else if (r.insert)
             insert_row(s, *model_, r.object);
         else
             update_row(s, *model_, r.object);
@@ -145,6 +157,7 @@ private:
     const model_desc<B>* model_;
     std::vector<row> rows_;
     std::vector<kept_link> links_;  ///< few rows take a key from a parent object: theirs are kept here
+    std::vector<std::span<const std::size_t>> conflicts_;  ///< the conflict columns of upserts
 };
 
 }  // namespace relate::detail
