@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -62,7 +63,7 @@ inline double insert_all(relate::database& db, const data_size& size) {
     relate::unit_of_work links{db};
     for (std::size_t i = 0; i < posts.size(); ++i) {
         const auto first = tags_of_posts.begin() + static_cast<std::ptrdiff_t>(i * data_size::tags_per_post);
-        links.related(posts[i], &Post::tags).connect({first, first + data_size::tags_per_post});
+        links.related(posts[i], &Post::tags).connect(std::span(first, static_cast<std::size_t>(data_size::tags_per_post)));
     }
     links.commit();
     return timer.ms();

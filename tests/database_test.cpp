@@ -1,6 +1,8 @@
 // relate::database: DDL from models, insert / find / find_or_throw / update / remove by primary
 // key (integer and string keys), and the statement counter.
 
+#include "temp_file.hpp"
+
 #include <relate/relate.hpp>
 
 #include <catch2/catch.hpp>
@@ -394,5 +396,30 @@ TEST_CASE("stats().statements counts each data statement once and never DDL or P
         for (int i = 0; i < 50; ++i) db.insert(User{.name = "user " + std::to_string(i)});
         CHECK(db.stats().statements == expected + 50);
         CHECK(db.connection().cached_statements() == cached);
+    }
+}
+
+TEST_CASE("the connection settings relate chooses, and the options that change them", "[database][options]") {
+    relate_test::temp_file file;
+    const auto pragma = [](relate::database& db, const std::string& name) {
+        auto st = db.connection().prepare("PRAGMA " + name);
+        REQUIRE(st->step());
+        return std::string(st->column_text(0));
+    };
+    SECTION("by default: foreign keys on, WAL for a file, synchronous FULL") {
+        relate::database db{file.path()};
+        CHECK(pragma(db, "foreign_keys") == "1");
+        CHECK(pragma(db, "journal_mode") == "wal");
+        CHECK(pragma(db, "synchronous") == "2");
+    }
+    SECTION("wal = false keeps the file's journal mode; synchronous NORMAL") {
+        relate::database db{file.path(), {.wal = false, .synchronous = relate::synchronous_mode::normal}};
+        CHECK(pragma(db, "foreign_keys") == "1");
+        CHECK(pragma(db, "journal_mode") == "delete");
+        CHECK(pragma(db, "synchronous") == "1");
+    }
+    SECTION("an in-memory database has no WAL") {
+        relate::database db{":memory:"};
+        CHECK(pragma(db, "journal_mode") == "memory");
     }
 }

@@ -9,8 +9,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -144,6 +147,17 @@ TEST_CASE("connect, disconnect and set change the junction rows", "[related][bel
         Tag unused = db.find_or_throw<Tag>(4);
         db.related(unused, &Tag::posts).connect({3});
         CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 4});
+    }
+    SECTION("the keys as any range: an array, a span, a set") {
+        const std::array<std::int64_t, 2> more{3, 4};
+        db.related(notes, &Post::tags).connect(more);
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 3, 4});
+        db.related(notes, &Post::tags).disconnect(std::span<const std::int64_t>(more).first(1));
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 4});
+        std::set<std::int64_t> wanted;
+        for (const Tag& t : db.query<Tag>().where(relate::col<&Tag::name> != "unused").get()) wanted.insert(t.id);
+        db.related(notes, &Post::tags).set(wanted);
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 3});
     }
     SECTION("links of a post that is gone are refused") {
         Post ghost{.id = 50, .title = "ghost"};

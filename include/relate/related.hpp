@@ -17,6 +17,8 @@
 #include <relate/query.hpp>
 #include <relate/sqlite/backend.hpp>
 
+#include <initializer_list>
+#include <ranges>
 #include <utility>
 #include <vector>
 
@@ -31,6 +33,9 @@ class related {
     using target_key = typename detail::model_layout<target>::key_type;
     static constexpr bool has_children =
         edge::kind == detail::relation_kind::has_one || edge::kind == detail::relation_kind::has_many;
+
+    template <class Keys>
+    static constexpr bool key_range = std::convertible_to<std::ranges::range_reference_t<const Keys>, target_key>;
 
 public:
     related(detail::session<B>& s, detail::committer<B>* staged, M& model, R M::*member)
@@ -132,20 +137,36 @@ public:
         relation().ops->load_empty(&(model_->*member_), &edge::origin);
     }
 
-    /// belongs_to_many: links the rows with these keys; an existing link is left as it is.
-    void connect(const std::vector<target_key>& keys)
+    /// belongs_to_many: links the rows with these keys; an existing link is left as it is. The
+    /// keys: a braced list, or any range of them (a vector, an array, a span, a view).
+    template <std::ranges::input_range Keys>
+        requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
+    void connect(const Keys& keys) {
+        change_links(detail::junction_write<B>::kind::connect, keys);
+    }
+    void connect(std::initializer_list<target_key> keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
         change_links(detail::junction_write<B>::kind::connect, keys);
     }
     /// belongs_to_many: removes the links to these keys.
-    void disconnect(const std::vector<target_key>& keys)
+    template <std::ranges::input_range Keys>
+        requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
+    void disconnect(const Keys& keys) {
+        change_links(detail::junction_write<B>::kind::disconnect, keys);
+    }
+    void disconnect(std::initializer_list<target_key> keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
         change_links(detail::junction_write<B>::kind::disconnect, keys);
     }
     /// belongs_to_many: replaces every link with links to these keys.
-    void set(const std::vector<target_key>& keys)
+    template <std::ranges::input_range Keys>
+        requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
+    void set(const Keys& keys) {
+        change_links(detail::junction_write<B>::kind::replace, keys);
+    }
+    void set(std::initializer_list<target_key> keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
         change_links(detail::junction_write<B>::kind::replace, keys);
@@ -178,14 +199,16 @@ private:
         return !detail::find_row(*session_, child_model, &detail::primary_key_of(child), &found);
     }
 
-    void change_links(typename detail::junction_write<B>::kind what, const std::vector<target_key>& keys) {
-        // Connecting or disconnecting no keys changes nothing, so it runs nothing; set({}) removes
-        // every link.
-        if (keys.empty() && what != detail::junction_write<B>::kind::replace) return;
+    template <class Keys>
+    void change_links(typename detail::junction_write<B>::kind what, const Keys& keys) {
         const auto& target_model = detail::describe<B, target>();
         std::vector<sqlite::value> values;
-        values.reserve(keys.size());
-        for (const target_key& key : keys) values.push_back(detail::to_value(key, target_model.where(target_model.key)));
+        if constexpr (std::ranges::sized_range<const Keys>) values.reserve(std::ranges::size(keys));
+        for (const auto& key : keys)
+            values.push_back(detail::to_value(static_cast<target_key>(key), target_model.where(target_model.key)));
+        // Connecting or disconnecting no keys changes nothing, so it runs nothing; set({}) removes
+        // every link.
+        if (values.empty() && what != detail::junction_write<B>::kind::replace) return;
         run([&](detail::committer<B>& c) {
             c.change_links({what, model_, &detail::describe<B, M>(), &relation()}, std::move(values));
             forget_after(c);

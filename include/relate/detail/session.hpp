@@ -13,7 +13,7 @@ namespace relate::detail {
 template <class B>
 struct session {
     session(const std::string& path, database_options opts) : conn(path, opts.busy_timeout), options(opts) {
-        B::configure(conn, path);
+        B::configure(conn, path, options);
     }
 
     typename B::connection conn;
