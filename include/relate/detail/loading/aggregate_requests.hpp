@@ -72,7 +72,7 @@ public:
     template <class R, class Target, class F>                                                                  \
         requires relation_field<R>                                                                             \
     Self& name(R T::* member, F Target::* field, const predicate<typename R::target_type>& condition) {        \
-        return request(member, kind, column_of<R>(field), &condition.sql());                                         \
+        return request(member, kind, column_of<R>(field), &condition.sql());                                   \
     }
     /// The sum, average, least and greatest value of a numeric column of the related rows (then
     /// row.rel.sum(), avg(), min(), max()).

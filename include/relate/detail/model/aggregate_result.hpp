@@ -37,7 +37,6 @@ struct aggregate_result {
 inline const aggregate_result* find_aggregate(const std::vector<aggregate_result>& results, aggregate_kind kind,
                                               std::string_view column, const std::string& relation) {
     const aggregate_result* found = nullptr;
-    std::string columns;
     for (const aggregate_result& r : results) {
         if (r.kind != kind) continue;
         if (!column.empty() && r.column != column) continue;
