@@ -1,4 +1,4 @@
-// The Superflare scenario: users with a profile, posts and friends, tags through post_tags, and a
+// The Superflare scenario: users with a profile, posts, friends and roles, tags through post_tags, and a
 // "view" that eager-loads what it shows and prints the JSON a web handler would return. Four
 // statements (users, profiles, posts, tags) load the whole page, whatever the number of users.
 
@@ -15,6 +15,14 @@
 struct Profile;
 struct Post;
 struct Tag;
+struct Role;
+
+// A junction with a column of its own (pivot data): read with each role, in the same statement.
+struct Membership {
+    std::int64_t userId = 0;
+    std::int64_t roleId = 0;
+    std::string level;
+};
 
 struct User {
     std::int64_t id = 0;
@@ -24,6 +32,12 @@ struct User {
     relate::has_many<Post, relate::cascade> posts;
     // A model related to itself: the junction's two columns are named, one per side.
     relate::belongs_to_many<User, relate::junction<"friendships", "userId", "friendId">> friends;
+    relate::belongs_to_many<Role, relate::through<Membership>> roles;   // memberships(userId, roleId, level)
+};
+
+struct Role {
+    std::int64_t id = 0;
+    std::string name;
 };
 
 struct Profile {
@@ -49,7 +63,7 @@ struct Tag {
 
 int main() {
     relate::database db{":memory:"};
-    db.create_tables<User, Profile, Post, Tag>();
+    db.create_tables<User, Profile, Post, Tag, Role>();
 
     const Tag cpp = db.insert(Tag{.name = "c++"});
     const Tag math = db.insert(Tag{.name = "math"});
@@ -79,6 +93,13 @@ int main() {
     const auto& friends = db.load(ada, &User::friends);
     for (const User& friend_ : friends) fmt::print("Ada's friend: {}\n", friend_.name);
 
+    // Roles with the level each membership carries.
+    const Role editor = db.insert(Role{.name = "editor"});
+    db.related(ada, &User::roles).connect(editor.id, Membership{.level = "senior"});
+    const auto& roles = db.load(ada, &User::roles);
+    for (std::size_t i = 0; i < roles.size(); ++i)
+        fmt::print("Ada is a {} {}\n", ada.roles.pivot(i).level, roles[i].name);
+
     // A query scoped to a relation: only Ada's posts, counted in one statement.
     const std::int64_t engine_posts =
         db.related(ada, &User::posts).query().where(relate::col<&Post::title>.like("%Engine%")).count();
@@ -92,5 +113,6 @@ int main() {
                           .get();
     for (const Tag& tag : tags) fmt::print("tag {}: {} post(s) about the engine\n", tag.name, tag.posts.count());
     const bool counted = tags.size() == 2 && tags[0].posts.count() == 1;
-    return statements == 4 && friends.size() == 1 && engine_posts == 1 && counted ? 0 : 1;   // users, profiles, posts, tags
+    const bool senior = roles.size() == 1 && ada.roles.pivot(0).level == "senior";
+    return statements == 4 && friends.size() == 1 && senior && engine_posts == 1 && counted ? 0 : 1;   // users, profiles, posts, tags
 }

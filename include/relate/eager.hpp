@@ -191,6 +191,8 @@ template <class Parent, std::size_t I>
 class include_spec final : public detail::include_source<Parent>,
                            public detail::aggregate_requests<include_spec<Parent, I>, detail::target_of<Parent, I>> {
     using Target = detail::target_of<Parent, I>;
+    static constexpr bool has_pivot = !std::is_void_v<typename detail::edge<Parent, I>::pivot>;
+    using Pivot = std::conditional_t<has_pivot, typename detail::edge<Parent, I>::pivot, Target>;
     friend class detail::aggregate_requests<include_spec, Target>;
 
 public:
@@ -204,6 +206,22 @@ public:
         requires(std::convertible_to<Terms, order_term<Target>> && ...)
     include_spec& order_by(const Terms&... terms) {
         (node_.order.push_back(static_cast<order_term<Target>>(terms)), ...);
+        return *this;
+    }
+    /// belongs_to_many through a pivot struct: a condition on the junction row (Eloquent's wherePivot).
+    include_spec& where_pivot(const predicate<Pivot>& condition)
+        requires has_pivot
+    {
+        detail::fragment on_junction = condition.sql();
+        detail::and_where(node_.where, on_junction.qualify(detail::junction_alias));
+        return *this;
+    }
+    /// belongs_to_many through a pivot struct: orders by junction columns, after any order_by.
+    template <class... Terms>
+        requires(has_pivot && (std::convertible_to<Terms, order_term<Pivot>> && ...))
+    include_spec& order_by_pivot(const Terms&... terms) {
+        ((node_.order.push_back(static_cast<order_term<Pivot>>(terms)), node_.order.back().table = detail::junction_alias),
+         ...);
         return *this;
     }
     /// At most n related rows per parent (a ROW_NUMBER window), not n in total.

@@ -130,7 +130,10 @@ public:
     operator order_term<model_type>() const { return asc(); }  // NOLINT: order_by(col<&T::f>) sorts ascending
 
 private:
-    static constexpr detail::column_context where() { return {detail::model_layout<model_type>::table, name}; }
+    // The table's name alone: a pivot struct (relate::through) has columns but no key.
+    static constexpr detail::column_context where() {
+        return {detail::frozen<detail::table_name_maker<model_type>>::value, name};
+    }
 
     template <class U>
     static predicate<model_type> compare(const char* op, const U& v) {

@@ -17,6 +17,7 @@
 #include <relate/query.hpp>
 #include <relate/sqlite/backend.hpp>
 
+#include <array>
 #include <initializer_list>
 #include <ranges>
 #include <utility>
@@ -36,6 +37,19 @@ class related {
 
     template <class Keys>
     static constexpr bool key_range = std::convertible_to<std::ranges::range_reference_t<const Keys>, target_key>;
+
+    using pivot_type = typename edge::pivot;
+    static constexpr bool has_pivot = !std::is_void_v<pivot_type>;
+    /// The pivot struct, or (without one) a type no call can name, so signatures stay valid.
+    using pivot = std::conditional_t<has_pivot, pivot_type, detail::no_pivot>;
+    /// A range of (target key, pivot values) pairs.
+    template <class Links>
+    static constexpr bool link_range =
+        has_pivot && requires(std::ranges::range_reference_t<const Links> link) {
+            { link.first } -> std::convertible_to<target_key>;
+            { link.second } -> std::convertible_to<const pivot&>;
+        };
+    using link_kind = typename detail::junction_write<B>::kind;
 
 public:
     related(detail::session<B>& s, detail::committer<B>* staged, M& model, R M::*member)
@@ -138,38 +152,65 @@ public:
     }
 
     /// belongs_to_many: links the rows with these keys; an existing link is left as it is. The
-    /// keys: a braced list, or any range of them (a vector, an array, a span, a view).
+    /// keys: a braced list, or any range of them (a vector, an array, a span, a view). Through a
+    /// pivot struct, each new link takes a default-constructed pivot's values.
     template <std::ranges::input_range Keys>
         requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
     void connect(const Keys& keys) {
-        change_links(detail::junction_write<B>::kind::connect, keys);
+        change_links(link_kind::connect, keys);
     }
     void connect(std::initializer_list<target_key> keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
-        change_links(detail::junction_write<B>::kind::connect, keys);
+        change_links(link_kind::connect, keys);
+    }
+    /// Through a pivot struct: links the row with this key, with these pivot values (its two
+    /// key fields are ignored: the link's keys are written); an existing link is left as it is.
+    void connect(const target_key& key, const pivot& values)
+        requires has_pivot
+    {
+        change_links(link_kind::connect, std::array{std::pair<target_key, const pivot&>{key, values}});
+    }
+    /// Through a pivot struct: connect for each (key, pivot values) pair.
+    template <std::ranges::input_range Links>
+        requires link_range<Links>
+    void connect(const Links& links) {
+        change_links(link_kind::connect, links);
     }
     /// belongs_to_many: removes the links to these keys.
     template <std::ranges::input_range Keys>
         requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
     void disconnect(const Keys& keys) {
-        change_links(detail::junction_write<B>::kind::disconnect, keys);
+        change_links(link_kind::disconnect, keys);
     }
     void disconnect(std::initializer_list<target_key> keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
-        change_links(detail::junction_write<B>::kind::disconnect, keys);
+        change_links(link_kind::disconnect, keys);
     }
     /// belongs_to_many: replaces every link with links to these keys.
     template <std::ranges::input_range Keys>
         requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
     void set(const Keys& keys) {
-        change_links(detail::junction_write<B>::kind::replace, keys);
+        change_links(link_kind::replace, keys);
     }
     void set(std::initializer_list<target_key> keys)
         requires(edge::kind == detail::relation_kind::belongs_to_many)
     {
-        change_links(detail::junction_write<B>::kind::replace, keys);
+        change_links(link_kind::replace, keys);
+    }
+    /// Through a pivot struct: replaces every link with these (key, pivot values) pairs.
+    template <std::ranges::input_range Links>
+        requires link_range<Links>
+    void set(const Links& links) {
+        change_links(link_kind::replace, links);
+    }
+    /// Through a pivot struct: writes new pivot values on the existing link to this key
+    /// (Eloquent's updateExistingPivot); relate::not_found when there is no such link.
+    void update_pivot(const target_key& key, const pivot& values)
+        requires has_pivot
+    {
+        change_links(link_kind::update_pivot, std::array{std::pair<target_key, const pivot&>{key, values}});
     }
 
 private:
@@ -199,18 +240,37 @@ private:
         return !detail::find_row(*session_, child_model, &detail::primary_key_of(child), &found);
     }
 
-    template <class Keys>
-    void change_links(typename detail::junction_write<B>::kind what, const Keys& keys) {
+    /// Stages a junction change over keys, or over (key, pivot values) pairs.
+    template <class Links>
+    void change_links(link_kind what, const Links& links) {
         const auto& target_model = detail::describe<B, target>();
+        const detail::relation_desc<B>& r = relation();
+        // A disconnect names links by key alone; every other change writes the pivot's values.
+        const bool with_values = has_pivot && what != link_kind::disconnect;
+        const std::size_t stride = with_values ? 1 + r.pivot_values.size() : 1;
         std::vector<sqlite::value> values;
-        if constexpr (std::ranges::sized_range<const Keys>) values.reserve(std::ranges::size(keys));
-        for (const auto& key : keys)
-            values.push_back(detail::to_value(static_cast<target_key>(key), target_model.where(target_model.key)));
+        if constexpr (std::ranges::sized_range<const Links>) values.reserve(std::ranges::size(links) * stride);
+        for (const auto& link : links) {
+            const pivot* given = nullptr;
+            target_key key;
+            if constexpr (link_range<Links>) {
+                key = static_cast<target_key>(link.first);
+                given = &static_cast<const pivot&>(link.second);
+            } else {
+                key = static_cast<target_key>(link);
+            }
+            values.push_back(detail::to_value(key, target_model.where(target_model.key)));
+            if constexpr (has_pivot) {
+                static const pivot defaults{};
+                if (with_values)
+                    for (std::size_t k : r.pivot_values) values.push_back(r.pivot->value(given ? given : &defaults, k));
+            }
+        }
         // Connecting or disconnecting no keys changes nothing, so it runs nothing; set({}) removes
         // every link.
-        if (values.empty() && what != detail::junction_write<B>::kind::replace) return;
+        if (values.empty() && what != link_kind::replace) return;
         run([&](detail::committer<B>& c) {
-            c.change_links({what, model_, &detail::describe<B, M>(), &relation()}, std::move(values));
+            c.change_links({what, model_, &detail::describe<B, M>(), &r, stride}, std::move(values));
             forget_after(c);
         });
     }

@@ -61,6 +61,16 @@ inline constexpr foreign_key_option<Name> foreign_key{};
 template <detail::fixed_string Name, detail::fixed_string OwnerKey = "", detail::fixed_string TargetKey = "">
 inline constexpr junction_option<Name, OwnerKey, TargetKey> junction{};
 
+template <class Pivot>
+struct through_option {
+    using pivot = Pivot;
+};
+/// The junction of a belongs_to_many as a struct of its own (pivot data): its table is the
+/// struct's (Membership -> memberships), its other columns are read with the related rows and
+/// written by connect: relate::belongs_to_many<Role, relate::through<Membership>>.
+template <class Pivot>
+inline constexpr through_option<Pivot> through{};
+
 namespace detail {
 
 enum class relation_kind { has_one, has_many, belongs_to, belongs_to_many };
@@ -79,6 +89,28 @@ template <fixed_string N, fixed_string O, fixed_string T>
 struct option_traits<junction_option<N, O, T>> {
     static constexpr bool is_foreign_key = false;
     static constexpr bool is_junction = true;
+};
+
+template <class O>
+struct pivot_of_option {
+    using type = void;
+};
+template <class P>
+struct pivot_of_option<through_option<P>> {
+    using type = P;
+};
+/// Stands for the pivot struct in the signatures of a relation that has none.
+struct no_pivot {};
+
+/// The pivot struct the options name (through<...>), or void.
+template <class... Os>
+struct pivot_of {
+    using type = void;
+};
+template <class O, class... Os>
+struct pivot_of<O, Os...> {
+    using type = std::conditional_t<std::is_void_v<typename pivot_of_option<O>::type>, typename pivot_of<Os...>::type,
+                                    typename pivot_of_option<O>::type>;
 };
 
 template <class O>
@@ -131,6 +163,7 @@ struct relation_options {
     static constexpr std::string_view junction = junction_name<0, Options...>();
     static constexpr std::string_view junction_owner_key = junction_name<1, Options...>();
     static constexpr std::string_view junction_target_key = junction_name<2, Options...>();
+    using pivot = typename pivot_of<std::remove_cvref_t<decltype(Options)>...>::type;
 };
 
 /// Where a relation lives (User::posts), stamped on relations of rows read from the database so
@@ -151,6 +184,15 @@ struct many_node {
     std::vector<Target> items;
     std::vector<aggregate_result> aggregates;
 };
+
+/// A many_node of a belongs_to_many through a pivot struct: pivots[i] is the junction row of items[i].
+template <class Target, class Pivot>
+struct pivot_node : many_node<Target> {
+    std::vector<Pivot> pivots;
+};
+
+template <class Target, class Pivot>
+using many_node_for = std::conditional_t<std::is_void_v<Pivot>, many_node<Target>, pivot_node<Target, Pivot>>;
 
 /// The heap part of a loaded has_one / belongs_to: the row, with a count of the relations pointing
 /// at it (several after one load of a belongs_to; atomic: those children may live in several threads).
@@ -224,6 +266,7 @@ template <class Target, class Derived>
 class single_relation : public relation_base {
 public:
     using target_type = Target;
+    using node_type = shared_node<Target>;
 
     constexpr single_relation() noexcept = default;
     single_relation(const single_relation& other) : relation_base(other) {
@@ -283,15 +326,16 @@ private:
 };
 
 /// has_many and belongs_to_many: a read-only range of the related models.
-template <class Target, class Derived>
+template <class Target, class Derived, class Node = many_node<Target>>
 class many_relation : public relation_base {
 public:
     using target_type = Target;
+    using node_type = Node;
     using const_iterator = typename std::vector<Target>::const_iterator;
 
     constexpr many_relation() noexcept = default;
     many_relation(const many_relation& other) : relation_base(other) {
-        if (has_node()) word_ = reinterpret_cast<std::uintptr_t>(new many_node<Target>(*other.many())) | node_bit;
+        if (has_node()) word_ = reinterpret_cast<std::uintptr_t>(new Node(*other.many())) | node_bit;
     }
     constexpr many_relation(many_relation&& other) noexcept : relation_base(other) { other.word_ = 0; }
     many_relation& operator=(const many_relation& other) {
@@ -324,6 +368,15 @@ public:
     const Target& operator[](std::size_t i) const { return value()[i]; }
     const std::vector<Target>& operator*() const { return value(); }
     const std::vector<Target>* operator->() const { return &value(); }
+
+    /// belongs_to_many through a pivot struct: the junction row read with row i (same statement).
+    /// Throws relate::not_loaded.
+    template <class N = Node>
+        requires requires(const N& n) { n.pivots; }
+    [[nodiscard]] const auto& pivot(std::size_t i) const {
+        if (!loaded()) throw_not_loaded(origin(), Derived::describe());
+        return many()->pivots[i];
+    }
 
     /// The number of related rows: from with_count, or the loaded rows. Throws relate::not_loaded.
     [[nodiscard]] std::int64_t count() const {
@@ -361,7 +414,7 @@ private:
     template <class R>
     friend struct relation_access;
 
-    [[nodiscard]] many_node<Target>* many() const noexcept { return static_cast<many_node<Target>*>(node()); }
+    [[nodiscard]] Node* many() const noexcept { return static_cast<Node*>(node()); }
     [[nodiscard]] const relation_origin* origin() const noexcept {
         return has_node() ? many()->origin : stamped_origin();
     }
@@ -416,9 +469,11 @@ public:
     static std::string describe() { return detail::relation_description<Target>("belongs_to"); }
 };
 
-/// Linked through a junction table (post_tags(postId, tagId)). Option: junction<"...">.
+/// Linked through a junction table (post_tags(postId, tagId)). Options: junction<"...">, through<Pivot>.
 template <class Target, auto... Options>
-class belongs_to_many : public detail::many_relation<Target, belongs_to_many<Target, Options...>> {
+class belongs_to_many
+    : public detail::many_relation<Target, belongs_to_many<Target, Options...>,
+                                   detail::many_node_for<Target, typename detail::relation_options<Options...>::pivot>> {
 public:
     static constexpr detail::relation_kind kind = detail::relation_kind::belongs_to_many;
     using options = detail::relation_options<Options...>;

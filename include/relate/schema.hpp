@@ -75,6 +75,17 @@ std::string references_clause() {
     return out;
 }
 
+/// Calls f(name, SQL type, nullable) for each field of pivot struct P but the junction's keys.
+template <class P, class E, class F>
+void for_each_pivot_column(F&& f) {
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        const auto one = [&](std::string_view name, std::string_view type, bool nullable) {
+            if (name != E::junction_owner_key && name != E::junction_target_key) f(name, type, nullable);
+        };
+        (one(field_name<P, K>, sql_type_name<storage_t<column_value_t<field_t<P, K>>>>(), is_nullable<field_t<P, K>>), ...);
+    }(std::make_index_sequence<field_count<P>>{});
+}
+
 /// The junction table of belongs_to_many member I of T: both keys, the pair as primary key,
 /// rows removed with either side, and an index on the second column.
 template <class T, std::size_t I>
@@ -95,9 +106,14 @@ std::vector<std::string> junction_ddl() {
     const bool owner_first = snake_case(type_name<T>).view() <= snake_case(type_name<typename E::target>).view();
     const std::string_view first_key = owner_first ? E::junction_owner_key : E::junction_target_key;
     const std::string_view second_key = owner_first ? E::junction_target_key : E::junction_owner_key;
-    return {detail::format("CREATE TABLE IF NOT EXISTS {} ({}, {}, PRIMARY KEY ({}, {})) WITHOUT ROWID", sql_identifier(E::junction),
-                        owner_first ? owner : target, owner_first ? target : owner, sql_identifier(first_key),
-                        sql_identifier(second_key)),
+    std::string pivot_columns;  // through<P>: P's other fields, after the keys
+    if constexpr (!std::is_void_v<typename E::pivot>)
+        for_each_pivot_column<typename E::pivot, E>([&](std::string_view name, std::string_view type, bool nullable) {
+            pivot_columns += detail::format(", {} {}{}", sql_identifier(name), type, nullable ? "" : " NOT NULL");
+        });
+    return {detail::format("CREATE TABLE IF NOT EXISTS {} ({}, {}{}, PRIMARY KEY ({}, {})) WITHOUT ROWID",
+                           sql_identifier(E::junction), owner_first ? owner : target, owner_first ? target : owner,
+                           pivot_columns, sql_identifier(first_key), sql_identifier(second_key)),
             detail::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
                         sql_identifier(detail::format("{}_{}_index", E::junction, second_key)), sql_identifier(E::junction),
                         sql_identifier(second_key))};

@@ -44,6 +44,10 @@ expected_table expected_junction() {
     expected_table out{E::junction, detail::format("{}::{}", E::origin.owner, E::member), true, {}, {}, {}, {}};
     out.columns = {{E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), true, true},
                    {E::junction_target_key, sql_type_name<storage_t<typename TL::key_type>>(), true, true}};
+    if constexpr (!std::is_void_v<typename E::pivot>)
+        for_each_pivot_column<typename E::pivot, E>([&](std::string_view name, std::string_view type, bool nullable) {
+            out.columns.push_back({name, type, !nullable, false});
+        });
     out.foreign_keys = {{E::junction_owner_key, OL::table, OL::primary_key_name, "CASCADE"},
                         {E::junction_target_key, TL::table, TL::primary_key_name, "CASCADE"}};
     out.indexed_columns = {E::junction_owner_key, E::junction_target_key};

@@ -47,6 +47,14 @@ inline aggregate_result no_rows_result(const aggregate_spec& a) {
 }
 
 /// Runs the aggregates `group` (one relation, one condition) over every parent's related rows.
+/// The target's table joined with belongs_to_many r's junction table (as junction_alias).
+template <class B>
+std::string junction_join(const relation_desc<B>& r, const model_desc<B>& target) {
+    return detail::format("{} JOIN {} AS {} ON {} = {}", sql_identifier(target.table), sql_identifier(r.junction),
+                          sql_identifier(junction_alias), qualified_column(junction_alias, r.junction_target_key),
+                          qualified_column(target.table, target.key_column().name));
+}
+
 template <class B>
 void load_aggregate_group(session<B>& s, const model_desc<B>& model, std::span<const aggregate_spec* const> group,
                           std::span<void* const> parents) {
@@ -63,11 +71,8 @@ void load_aggregate_group(session<B>& s, const model_desc<B>& model, std::span<c
         q.match = qualified_column(target.table, r.foreign_key);
         q.from = sql_identifier(target.table);
     } else {
-        q.match = qualified_column("relate_junction", r.junction_owner_key);
-        q.from = detail::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}",
-                                sql_identifier(target.table), sql_identifier(r.junction),
-                                sql_identifier(r.junction_target_key), sql_identifier(target.table),
-                                sql_identifier(target.key_column().name));
+        q.match = qualified_column(junction_alias, r.junction_owner_key);
+        q.from = junction_join(r, target);
     }
     q.select = q.match;
     for (const aggregate_spec* a : group) q.select += ", " + aggregate_expression(*a, target.table);

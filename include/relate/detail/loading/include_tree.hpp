@@ -22,6 +22,10 @@ namespace relate::detail {
 
 struct include_node;
 
+/// The name a belongs_to_many's junction table has in the statements that load through it, so
+/// include(...).where_pivot can name its columns.
+inline constexpr std::string_view junction_alias = "relate_junction";
+
 /// with_count, with_exists, with_sum, ... of relation number `relation` of a model: over
 /// `column` of the related rows (empty for count and exists), with an optional condition on them.
 struct aggregate_spec {

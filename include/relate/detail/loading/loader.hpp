@@ -151,18 +151,17 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         int owner_column = 0;
         int first = 0;
         if (r.kind == relation_kind::belongs_to_many) {
-            const std::string owner = qualified_column("relate_junction", r.junction_owner_key);
+            const std::string owner = qualified_column(junction_alias, r.junction_owner_key);
             q = target_query(node, target, read, owner);
             q.select = owner + ", " + q.select;
-            q.from = detail::format("{} JOIN {} AS \"relate_junction\" ON \"relate_junction\".{} = {}.{}",
-                                    sql_identifier(target.table), sql_identifier(r.junction),
-                                    sql_identifier(r.junction_target_key), sql_identifier(target.table),
-                                    sql_identifier(target.key_column().name));
+            if (r.pivot != nullptr) q.select += ", " + select_list(*r.pivot, junction_alias);
+            q.from = junction_join(r, target);
             first = 1;
         } else {
             q = target_query(node, target, read, qualified_column(target.table, r.foreign_key));
             owner_column = result_column(read, r.foreign_key_column, 0);
         }
+        const int pivot_column = result_column(read, read.size(), first);  // after the target's columns
         const bool single = r.kind == relation_kind::has_one;
         std::vector<char> taken(single ? index.keys.size() : 0);  // has_one: the first row wins
         run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
@@ -182,11 +181,12 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
                     rows.push_back(ops.hold_copy(relation_of(parent), row));
                 return;
             }
-            void* row = ops.append(relation_of(parent));
-            read_row(st, target, row, first, read);
+            void* const relation = relation_of(parent);
+            read_row(st, target, ops.append(relation), first, read);
+            if (r.pivot != nullptr) read_row(st, *r.pivot, ops.last_pivot(relation), pivot_column);
             // Parents sharing a key (a row loaded twice) each get their own copy.
             for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent])
-                ops.append_copy(relation_of(parent), row);
+                ops.append_copy(relation_of(parent), relation);
         });
         if (!single) {
             // Gathered once every row is in: appending moves earlier rows.

@@ -34,6 +34,8 @@ struct edge_names {
         static consteval small_string make() {
             if constexpr (!options::junction.empty())
                 return options::junction;
+            else if constexpr (!std::is_void_v<typename options::pivot>)
+                return frozen<table_name_maker<typename options::pivot>>::value;
             else
                 return junction_for(type_name<Owner>, type_name<target>);
         }
@@ -63,6 +65,9 @@ struct edge {
     using relation = typename names::relation;
     using target = typename names::target;
 
+    /// belongs_to_many through<P>: the pivot struct P; else void.
+    using pivot = typename relation::options::pivot;
+
     static constexpr relation_kind kind = relation::kind;
     static constexpr delete_policy policy = relation::options::policy;
     static constexpr std::string_view member = field_name<Owner, I>;
@@ -89,6 +94,37 @@ constexpr bool is_usable_model() {
 /// is_usable_model as a value, for SFINAE (Clang 14 crashes on a consteval call there).
 template <class T>
 inline constexpr bool is_model_v = is_usable_model<T>();
+
+/// Whether P has a field named `name`.
+template <class P>
+constexpr bool has_field_named(std::string_view name) {
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return ((field_name<P, K> == name) || ...);
+    }(std::make_index_sequence<field_count<P>>{});
+}
+
+/// A pivot struct: an aggregate whose fields are all columns, two of them the junction's keys.
+template <class P, class E>
+consteval bool check_pivot() {
+    if constexpr (!std::is_class_v<P> || !std::is_aggregate_v<P> || std::is_polymorphic_v<P>) {
+        static_assert(dependent_false<P>, "relate: through<P> needs P to be a plain struct (an aggregate)");
+        return false;
+    } else if constexpr (![]<std::size_t... K>(std::index_sequence<K...>) {
+                             return (column_value<column_value_t<field_t<P, K>>> && ...);
+                         }(std::make_index_sequence<field_count<P>>{})) {
+        static_assert(dependent_false<P>,
+                      "relate: every field of a through<P> pivot struct must be a column (no relations)");
+        return false;
+    } else if constexpr (!has_field_named<P>(E::junction_owner_key) || !has_field_named<P>(E::junction_target_key)) {
+        static_assert(dependent_false<P>,
+                      "relate: a through<P> pivot struct needs a field for each junction key, named like userId and "
+                      "roleId (each model's name + Id), or named with relate::junction<\"table\", \"userId\", "
+                      "\"roleId\">");
+        return false;
+    } else {
+        return true;
+    }
+}
 
 template <class T, std::size_t I>
 consteval std::size_t count_fields_of_type() {
@@ -143,6 +179,8 @@ consteval bool check_edge() {
                       "relate: a belongs_to_many's two junction columns have the same name (a model related to "
                       "itself): name them with relate::junction<\"friendships\", \"userId\", \"friendId\">");
         return false;
+    } else if constexpr (!std::is_void_v<typename E::pivot>) {
+        return check_pivot<typename E::pivot, E>();
     } else {
         return true;
     }

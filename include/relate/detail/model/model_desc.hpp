@@ -41,10 +41,11 @@ using model_desc_ref = const model_desc<B>& (*)();
 
 /// The statements that change the junction rows of a belongs_to_many relation.
 struct link_statements {
-    std::string connect;          ///< one link; connecting an existing one is a no-op
+    std::string connect;          ///< one link (and its pivot values); connecting an existing one is a no-op
     std::string clear;            ///< every link of one owner
     std::string disconnect_head;  ///< the target keys go between head and tail
     std::string disconnect_tail;
+    std::string update_pivot;     ///< through a pivot struct: its values, then the owner and target keys
 };
 
 template <class B>
@@ -63,6 +64,10 @@ struct relation_desc {
     model_desc_ref<B> target;
     const relation_ops* ops;
     link_statements link_sql;  ///< belongs_to_many only
+    /// belongs_to_many through a pivot struct: its columns (no key, no relation), else nullptr.
+    const model_desc<B>* pivot = nullptr;
+    /// The pivot's columns other than the two keys: what connect writes besides them.
+    std::vector<std::size_t> pivot_values;
 
     [[nodiscard]] bool many() const noexcept {
         return kind == relation_kind::has_many || kind == relation_kind::belongs_to_many;
@@ -163,15 +168,48 @@ void* emplace_model(void* rows) {
     return &static_cast<std::vector<T>*>(rows)->emplace_back();
 }
 
-inline link_statements make_link_statements(std::string_view junction, std::string_view owner_key,
-                                            std::string_view target_key) {
+/// `pivot_columns` are the junction's columns besides its two keys (a pivot struct's).
+template <class B>
+link_statements make_link_statements(std::string_view junction, std::string_view owner_key, std::string_view target_key,
+                                     const std::vector<const column_desc<B>*>& pivot_columns = {}) {
     const auto table = sql_identifier(junction);
     const auto owner = sql_identifier(owner_key);
     const auto target = sql_identifier(target_key);
+    std::string columns;
+    std::string values;
+    std::string set;
+    for (const column_desc<B>* c : pivot_columns) {
+        columns += ", " + sql_identifier(c->name);
+        values += ", ?";
+        set += (set.empty() ? "" : ", ") + sql_identifier(c->name) + " = ?";
+    }
     // The pair is the junction's primary key, so an existing link is a conflict to ignore.
-    return {detail::format("INSERT INTO {} ({}, {}) VALUES (?, ?) ON CONFLICT DO NOTHING", table, owner, target),
+    return {detail::format("INSERT INTO {} ({}, {}{}) VALUES (?, ?{}) ON CONFLICT DO NOTHING", table, owner, target,
+                           columns, values),
             detail::format("DELETE FROM {} WHERE {} = ?", table, owner),
-            detail::format("DELETE FROM {} WHERE {} IN (", table, target), detail::format(") AND {} = ?", owner)};
+            detail::format("DELETE FROM {} WHERE {} IN (", table, target), detail::format(") AND {} = ?", owner),
+            set.empty() ? std::string()
+                        : detail::format("UPDATE {} SET {} WHERE {} = ? AND {} = ?", table, set, owner, target)};
+}
+
+/// The columns of a pivot struct P (every field is one), as a model description without key
+/// or relations, so rows.hpp reads and binds it like a model.
+template <class B, class P>
+const model_desc<B>& describe_pivot() {
+    static const model_desc<B> desc = [] {
+        const P probe{};
+        model_desc<B> out{type_name<P>, frozen<table_name_maker<P>>::value, {}, no_column, false, {}, nullptr, {}};
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            out.columns = {column_desc<B>{
+                field_name<P, K>,
+                static_cast<std::size_t>(reinterpret_cast<const char*>(&get_field<K>(probe)) -
+                                         reinterpret_cast<const char*>(&probe)),
+                &codec_of<B, field_t<P, K>>, sql_type_name<storage_t<column_value_t<field_t<P, K>>>>(),
+                is_nullable<field_t<P, K>>}...};
+        }(std::make_index_sequence<field_count<P>>{});
+        return out;
+    }();
+    return desc;
 }
 
 template <class B, class T, std::size_t I>
@@ -185,8 +223,21 @@ relation_desc<B> describe_relation(const T& probe) {
     else if constexpr (E::kind == relation_kind::has_one || E::kind == relation_kind::has_many)
         fk = TL::find_column(E::foreign_key);
     link_statements links;
-    if constexpr (E::kind == relation_kind::belongs_to_many)
-        links = make_link_statements(E::junction, E::junction_owner_key, E::junction_target_key);
+    const model_desc<B>* pivot = nullptr;
+    std::vector<std::size_t> pivot_values;
+    if constexpr (E::kind == relation_kind::belongs_to_many) {
+        std::vector<const column_desc<B>*> extra;
+        if constexpr (!std::is_void_v<typename E::pivot>) {
+            pivot = &describe_pivot<B, typename E::pivot>();
+            for (std::size_t k = 0; k < pivot->columns.size(); ++k) {
+                const std::string_view name = pivot->columns[k].name;
+                if (name == E::junction_owner_key || name == E::junction_target_key) continue;
+                pivot_values.push_back(k);
+                extra.push_back(&pivot->columns[k]);
+            }
+        }
+        links = make_link_statements<B>(E::junction, E::junction_owner_key, E::junction_target_key, extra);
+    }
     return {E::member,
             static_cast<std::size_t>(reinterpret_cast<const char*>(&get_field<I>(probe)) -
                                      reinterpret_cast<const char*>(&probe)),
@@ -200,7 +251,9 @@ relation_desc<B> describe_relation(const T& probe) {
             E::junction_target_key,
             &describe<B, typename E::target>,
             &relation_access<typename E::relation>::ops,
-            std::move(links)};
+            std::move(links),
+            pivot,
+            std::move(pivot_values)};
 }
 
 template <class B, class T, std::size_t K>

@@ -22,9 +22,12 @@ struct relation_ops {
     void (*load_empty)(void* relation, const relation_origin* origin);
 
     // has_many, belongs_to_many
-    /// Appends a default-constructed row to the loaded relation and returns it.
+    /// Appends a default-constructed row (and pivot) to the loaded relation and returns the row.
     void* (*append)(void* relation);
-    void (*append_copy)(void* relation, const void* row);
+    /// Appends a copy of the last row (and pivot) of `source`, a relation of the same type.
+    void (*append_copy)(void* relation, const void* source);
+    /// belongs_to_many through a pivot struct: the pivot of the last row appended; else nullptr.
+    void* (*last_pivot)(void* relation);
     /// Keeps an aggregate (with_count, with_sum, ...), replacing one of the same function and column.
     void (*set_aggregate)(void* relation, const relation_origin* origin, const aggregate_result& result);
     std::size_t (*size)(const void* relation);
@@ -46,9 +49,10 @@ template <class R>
 struct relation_access {
     using target = typename R::target_type;
     static constexpr bool many = R::kind == relation_kind::has_many || R::kind == relation_kind::belongs_to_many;
+    static constexpr bool with_pivot = !std::is_void_v<typename R::options::pivot>;
 
     /// The relation as its base class, whose storage this class may touch.
-    using base = std::conditional_t<many, many_relation<target, R>, single_relation<target, R>>;
+    using base = std::conditional_t<many, many_relation<target, R, typename R::node_type>, single_relation<target, R>>;
     static base& of(void* relation) noexcept { return *static_cast<R*>(relation); }
 
     /// Whether the relation's row came from a multi-row query (strict mode refuses to load it).
@@ -56,10 +60,12 @@ struct relation_access {
         return of(const_cast<R*>(&relation)).stamped_multi_row();
     }
 
-    static many_node<target>& node_of(void* relation, const relation_origin* origin) {
+    static auto& node_of(void* relation, const relation_origin* origin) {
         base& r = of(relation);
         if (!r.has_node()) {
-            auto* fresh = new many_node<target>{origin, false, r.stamped_multi_row(), -1, {}};
+            auto* fresh = new typename R::node_type{};
+            fresh->origin = origin;
+            fresh->from_multi_row_query = r.stamped_multi_row();
             r.word_ = reinterpret_cast<std::uintptr_t>(fresh) | relation_base::node_bit;
         }
         return *r.many();
@@ -78,16 +84,30 @@ struct relation_access {
                 r.stamp(origin, false);
             };
             o.load_empty = [](void* relation, const relation_origin* origin) {
-                many_node<target>& node = node_of(relation, origin);
+                auto& node = node_of(relation, origin);
                 node.items.clear();  // a reload replaces what was loaded
+                if constexpr (with_pivot) node.pivots.clear();
                 node.loaded = true;
             };
-            o.append = [](void* relation) -> void* { return &of(relation).many()->items.emplace_back(); };
-            o.append_copy = [](void* relation, const void* row) {
-                of(relation).many()->items.push_back(*static_cast<const target*>(row));
+            o.append = [](void* relation) -> void* {
+                auto& node = *of(relation).many();
+                if constexpr (with_pivot) node.pivots.emplace_back();
+                return &node.items.emplace_back();
+            };
+            o.append_copy = [](void* relation, const void* source) {
+                auto& node = *of(relation).many();
+                const auto& from = *of(const_cast<void*>(source)).many();
+                node.items.push_back(from.items.back());
+                if constexpr (with_pivot) node.pivots.push_back(from.pivots.back());
+            };
+            o.last_pivot = [](void* relation) -> void* {
+                if constexpr (with_pivot)
+                    return &of(relation).many()->pivots.back();
+                else
+                    return nullptr;
             };
             o.set_aggregate = [](void* relation, const relation_origin* origin, const aggregate_result& result) {
-                many_node<target>& node = node_of(relation, origin);
+                auto& node = node_of(relation, origin);
                 if (result.kind == aggregate_kind::count) {
                     node.count = result.integer;
                     return;

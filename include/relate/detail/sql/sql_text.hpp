@@ -87,6 +87,12 @@ struct fragment {
         max_scope = std::max(max_scope, scope);
         return *this;
     }
+    /// Names `table` in the references to the own table: a condition on a joined table.
+    fragment& qualify(std::string_view table) {
+        for (auto& p : pieces)
+            if (auto* c = std::get_if<column_piece>(&p); c != nullptr && c->scope == 0) p = qualified_column(table, c->column);
+        return *this;
+    }
     [[nodiscard]] bool empty() const noexcept { return pieces.empty(); }
 };
 
@@ -122,6 +128,7 @@ inline fragment column_condition(std::string_view column, const char* op, std::o
 struct order_spec {
     std::string_view column;
     bool descending = false;
+    std::string_view table;  ///< a joined table's name, or empty for the statement's own table
 };
 
 /// `"table"."column" ASC, ...` for the terms; empty for none.
@@ -129,7 +136,7 @@ inline std::string order_terms(std::string_view table, const std::vector<order_s
     std::string out;
     for (const auto& term : terms) {
         if (!out.empty()) out += ", ";
-        append_quoted(out, table);
+        append_quoted(out, term.table.empty() ? table : term.table);
         out += '.';
         append_quoted(out, term.column);
         out += term.descending ? " DESC" : " ASC";

@@ -9,6 +9,7 @@
 #include <relate/detail/loading/keyed.hpp>
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/session.hpp>
+#include <relate/detail/sql/sql_literal.hpp>
 #include <relate/detail/core/text.hpp>
 #include <relate/detail/writing/delete_planner.hpp>
 #include <relate/detail/writing/key_check.hpp>
@@ -29,13 +30,18 @@ namespace relate::detail {
 /// A staged change to the junction rows of one belongs_to_many relation of one owner object.
 template <class B>
 struct junction_write {
-    enum class kind { connect, disconnect, replace };
+    enum class kind { connect, disconnect, replace, update_pivot };
     kind what;
     const void* owner;  ///< read when the commit writes: it may be inserted by the same unit
     const model_desc<B>* owner_model;
     const relation_desc<B>* relation;
-    std::size_t first_key = 0;  ///< its keys: link_keys[first_key, first_key + key_count)
-    std::size_t key_count = 0;
+    /// Values per link: the target key, then (through a pivot struct, but for a disconnect) the
+    /// pivot's other columns.
+    std::size_t stride = 1;
+    std::size_t first_key = 0;  ///< its values: link_keys[first_key, first_key + link_count * stride)
+    std::size_t link_count = 0;
+
+    [[nodiscard]] std::size_t key_at(std::size_t link) const noexcept { return first_key + link * stride; }
 };
 
 /// A relation whose contents a write made stale: marked not loaded after the commit.
@@ -85,11 +91,11 @@ public:
         removals_.push_back({&m, std::move(keys)});
     }
 
-    /// Stages a junction change with these target keys.
-    void change_links(junction_write<B> change, std::vector<sqlite::value> keys) {
+    /// Stages a junction change with these values (change.stride per link).
+    void change_links(junction_write<B> change, std::vector<sqlite::value> values) {
         change.first_key = link_keys_.size();
-        change.key_count = keys.size();
-        for (auto& key : keys) link_keys_.push_back(std::move(key));
+        change.link_count = values.size() / change.stride;
+        for (auto& value : values) link_keys_.push_back(std::move(value));
         junctions_.push_back(change);
     }
     /// A relation to mark not loaded after a successful commit.
@@ -191,9 +197,9 @@ private:
                 check.expect(*change.owner_model, r.origin->owner, r.origin->member, reference_role::link_owner,
                              change.owner_model->key_value(change.owner));
             if (change.what == junction_write<B>::kind::disconnect) continue;
-            for (std::size_t k = 0; k < change.key_count; ++k)
+            for (std::size_t k = 0; k < change.link_count; ++k)
                 check.expect(r.target(), r.origin->owner, r.origin->member, reference_role::link_target,
-                             link_keys[change.first_key + k]);
+                             link_keys[change.key_at(k)]);
         }
         // Inserted keys matter only where a key must name a row: a unit inserting 100,000 rows
         // nothing refers to records none of them.
@@ -284,9 +290,13 @@ private:
                 st->step();
             }
             const auto first = link_keys.begin() + static_cast<std::ptrdiff_t>(change.first_key);
+            if (change.what == junction_write<B>::kind::update_pivot) {
+                update_pivots(change, owner, link_keys);
+                continue;
+            }
             if (change.what == junction_write<B>::kind::disconnect) {
                 run_in_chunks<B>(
-                    *session_, std::vector<sqlite::value>(first, first + static_cast<std::ptrdiff_t>(change.key_count)), 1,
+                    *session_, std::vector<sqlite::value>(first, first + static_cast<std::ptrdiff_t>(change.link_count)), 1,
                     r.junction,
                     [&](std::size_t n) {
                         return sql_statement{sql.disconnect_head + placeholder_list(n) + sql.disconnect_tail, {owner}};
@@ -299,12 +309,33 @@ private:
                 connect.emplace(session_->conn.prepare(sql.connect));
                 connecting = &r;
             }
-            for (std::size_t k = 0; k < change.key_count; ++k) {
+            for (std::size_t k = 0; k < change.link_count; ++k) {
                 (*connect)->bind_value(1, owner);
-                (*connect)->bind_value(2, link_keys[change.first_key + k]);
+                for (std::size_t v = 0; v < change.stride; ++v)
+                    (*connect)->bind_value(static_cast<int>(v + 2), link_keys[change.key_at(k) + v]);
                 (*connect)->step();
                 (*connect)->reset();
             }
+        }
+    }
+
+    /// Writes new pivot values on existing links; a link that is not there is relate::not_found.
+    void update_pivots(const junction_write<B>& change, const sqlite::value& owner,
+                       const std::vector<sqlite::value>& link_keys) {
+        const relation_desc<B>& r = *change.relation;
+        auto st = session_->conn.prepare(r.link_sql.update_pivot);
+        for (std::size_t k = 0; k < change.link_count; ++k) {
+            const std::size_t at = change.key_at(k);
+            int parameter = 1;
+            for (std::size_t v = 1; v < change.stride; ++v) st->bind_value(parameter++, link_keys[at + v]);
+            st->bind_value(parameter++, owner);
+            st->bind_value(parameter, link_keys[at]);
+            st->step();
+            st->reset();
+            if (session_->conn.changes() == 0)
+                throw not_found(detail::format("relate: {}::{} has no link from {} {} to {} {}; connect it first",
+                                               r.origin->owner, r.origin->member, change.owner_model->model,
+                                               sql_literal(owner), r.target().model, sql_literal(link_keys[at])));
         }
     }
 
