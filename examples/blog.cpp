@@ -1,4 +1,5 @@
-// The Superflare scenario: users with a profile, posts, friends and roles, tags through post_tags, and a
+// The Superflare scenario: users with a profile, posts, friends and roles, tags through post_tags,
+// comments on a post or on a profile (polymorphic), and a
 // "view" that eager-loads what it shows and prints the JSON a web handler would return. Four
 // statements (users, profiles, posts, tags) load the whole page, whatever the number of users.
 
@@ -16,6 +17,7 @@ struct Profile;
 struct Post;
 struct Tag;
 struct Role;
+struct Comment;
 
 // A junction with a column of its own (pivot data): read with each role, in the same statement.
 struct Membership {
@@ -40,11 +42,21 @@ struct Role {
     std::string name;
 };
 
+// A comment names what it is on with a type column ("Post" or "Profile") and an id column.
+struct Comment {
+    std::int64_t id = 0;
+    std::string commentableType;
+    std::int64_t commentableId = 0;
+    std::string body;
+    relate::morph_to<Post, Profile> commentable;
+};
+
 struct Profile {
     std::int64_t id = 0;
     std::int64_t userId = 0;
     std::optional<std::string> bio;
     relate::belongs_to<User> user;
+    relate::morph_many<Comment, "commentable", relate::cascade> comments;
 };
 
 struct Post {
@@ -53,6 +65,7 @@ struct Post {
     std::string title;
     relate::belongs_to<User> user;
     relate::belongs_to_many<Tag> tags;   // post_tags(postId, tagId)
+    relate::morph_many<Comment, "commentable", relate::cascade> comments;
 };
 
 struct Tag {
@@ -63,7 +76,7 @@ struct Tag {
 
 int main() {
     relate::database db{":memory:"};
-    db.create_tables<User, Profile, Post, Tag, Role>();
+    db.create_tables<User, Profile, Post, Tag, Role, Comment>();
 
     const Tag cpp = db.insert(Tag{.name = "c++"});
     const Tag math = db.insert(Tag{.name = "math"});
@@ -100,6 +113,16 @@ int main() {
     for (std::size_t i = 0; i < roles.size(); ++i)
         fmt::print("Ada is a {} {}\n", ada.roles.pivot(i).level, roles[i].name);
 
+    // Comments on a post and on a profile, each read with what it is on: one statement for the
+    // comments, then one per type they name.
+    db.related(notes, &Post::comments).create(Comment{.body = "Brilliant."});
+    db.related(profile, &Profile::comments).create(Comment{.body = "Hello, Ada."});
+    const auto comments = db.query<Comment>().with(&Comment::commentable).get();
+    for (const Comment& c : comments) {
+        if (const Post* post = c.commentable.get<Post>()) fmt::print("comment on post \"{}\": {}\n", post->title, c.body);
+        if (c.commentable.is<Profile>()) fmt::print("comment on Ada's profile: {}\n", c.body);
+    }
+
     // A query scoped to a relation: only Ada's posts, counted in one statement.
     const std::int64_t engine_posts =
         db.related(ada, &User::posts).query().where(relate::col<&Post::title>.like("%Engine%")).count();
@@ -114,5 +137,7 @@ int main() {
     for (const Tag& tag : tags) fmt::print("tag {}: {} post(s) about the engine\n", tag.name, tag.posts.count());
     const bool counted = tags.size() == 2 && tags[0].posts.count() == 1;
     const bool senior = roles.size() == 1 && ada.roles.pivot(0).level == "senior";
-    return statements == 4 && friends.size() == 1 && senior && engine_posts == 1 && counted ? 0 : 1;   // users, profiles, posts, tags
+    const bool commented = comments.size() == 2 && comments[0].commentable.is<Post>();
+    const bool all_right = friends.size() == 1 && senior && commented && engine_posts == 1 && counted;
+    return statements == 4 && all_right ? 0 : 1;  // users, profiles, posts, tags
 }

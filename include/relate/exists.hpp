@@ -33,15 +33,20 @@ fragment exists_related(const fragment* condition, const related_count* count = 
     using E = edge<Owner, I>;
     using OL = model_layout<Owner>;
     using TL = model_layout<typename E::target>;
+    static_assert(E::kind != relation_kind::morph_to,
+                  "relate: has() and doesnt_have() take the relations of one target model; for a morph_to, test "
+                  "its type and id columns with col<>");
     const int scope = (condition != nullptr ? condition->max_scope : 0) + 1;
     const std::string alias = detail::format("\"r{}\"", scope);
     fragment f;
     f.text(count != nullptr ? "(SELECT COUNT(*) FROM " : "EXISTS (SELECT 1 FROM ");
-    if constexpr (E::kind == relation_kind::belongs_to_many) {
+    if constexpr (E::kind == relation_kind::belongs_to_many || is_through(E::kind)) {
+        // Through a junction (its target key names the row) or an intermediate table (the row names its key).
         const std::string junction = detail::format("\"r{}j\"", scope);
+        const std::string_view joined = is_through(E::kind) ? E::foreign_key : TL::primary_key_name;
         f.text(detail::format("{} AS {} JOIN {} AS {} ON {}.{} = {}.{} WHERE {}.{} = ",
                            sql_identifier(TL::table), alias, sql_identifier(E::junction), junction, junction,
-                           sql_identifier(E::junction_target_key), alias, sql_identifier(TL::primary_key_name), junction,
+                           sql_identifier(E::junction_target_key), alias, sql_identifier(joined), junction,
                            sql_identifier(E::junction_owner_key)))
             .column(OL::primary_key_name);
     } else if constexpr (E::kind == relation_kind::belongs_to) {
@@ -54,6 +59,8 @@ fragment exists_related(const fragment* condition, const related_count* count = 
             .column(E::foreign_key, scope)
             .text(" = ")
             .column(OL::primary_key_name);
+        if constexpr (!E::morph_type.empty())  // morph_many: only the rows naming this model's type
+            f.text(" AND ").column(E::morph_type_column, scope).text(" = ").value(std::string(E::morph_type));
     }
     if (condition != nullptr) {
         fragment inner = *condition;

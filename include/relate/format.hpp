@@ -66,7 +66,7 @@ Out format_relation(Out out, const M& model) {
     if (!relation.loaded()) return out;
     out = fmt::format_to(out, ", {}: ", field_name<M, I>);
     using R = std::remove_cvref_t<decltype(relation)>;
-    if constexpr (R::kind == relation_kind::has_many || R::kind == relation_kind::belongs_to_many) {
+    if constexpr (is_many(R::kind)) {
         *out++ = '[';
         bool first = true;
         for (const auto& item : relation) {
@@ -75,6 +75,9 @@ Out format_relation(Out out, const M& model) {
         }
         *out++ = ']';
         return out;
+    } else if constexpr (R::kind == relation_kind::morph_to) {
+        if (!relation) return fmt::format_to(out, "null");
+        return relation.visit([&](const auto& row) { return format_model(out, row); });
     } else {
         return relation.get() == nullptr ? fmt::format_to(out, "null") : format_model(out, *relation.get());
     }

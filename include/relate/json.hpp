@@ -44,7 +44,7 @@ void model_to_json(nlohmann::json& j, const T& object);
 template <class R>
 void relation_to_json(nlohmann::json& j, std::string_view name, const R& relation) {
     if (!relation.loaded()) return;
-    if constexpr (R::kind == relation_kind::has_many || R::kind == relation_kind::belongs_to_many) {
+    if constexpr (is_many(R::kind)) {
         nlohmann::json items = nlohmann::json::array();
         for (const auto& item : relation) {
             nlohmann::json one;
@@ -52,6 +52,11 @@ void relation_to_json(nlohmann::json& j, std::string_view name, const R& relatio
             items.push_back(std::move(one));
         }
         j[std::string(name)] = std::move(items);
+    } else if constexpr (R::kind == relation_kind::morph_to) {
+        if (relation)
+            relation.visit([&](const auto& row) { model_to_json(j[std::string(name)], row); });
+        else
+            j[std::string(name)] = nullptr;
     } else if (const auto* target = relation.get()) {
         model_to_json(j[std::string(name)], *target);
     } else {

@@ -13,6 +13,7 @@
 #include <relate/migration_status.hpp>
 #include <relate/model.hpp>
 #include <relate/options.hpp>
+#include <relate/polymorphic.hpp>
 #include <relate/query.hpp>
 #include <relate/related.hpp>
 #include <relate/relation.hpp>

@@ -61,6 +61,7 @@ public:
         requires has_children
     {
         const auto& child_model = detail::describe<B, target>();
+        name_type(child_model, child);
         run([&](detail::committer<B>& c) {
             c.write(child_model, &child, is_new(child_model, child),
                     detail::parent_link<B>{relation().foreign_key_column, model_, &detail::describe<B, M>()});
@@ -84,7 +85,10 @@ public:
         const auto& child_model = detail::describe<B, target>();
         const detail::parent_link<B> link{relation().foreign_key_column, model_, &detail::describe<B, M>()};
         run([&](detail::committer<B>& c) {
-            for (target& child : children) c.write(child_model, &child, is_new(child_model, child), link);
+            for (target& child : children) {
+                name_type(child_model, child);
+                c.write(child_model, &child, is_new(child_model, child), link);
+            }
             forget_after(c);
         });
     }
@@ -106,10 +110,13 @@ public:
         detail::fragment own;
         if constexpr (has_children) {
             own.column(r.foreign_key).text(" = ").value(m.key_value(model_));
+            if (!r.morph_type.empty())  // morph_many: only the rows naming this model's type
+                own.text(" AND ").column(r.morph_type_column).text(" = ").value(std::string(r.morph_type));
         } else if constexpr (edge::kind == detail::relation_kind::belongs_to) {
             own.column(t.key_column().name).text(" = ").value(m.value(model_, r.foreign_key_column));  // NULL: none
         } else {
-            own.column(t.key_column().name)
+            // A junction's target key names the row; an intermediate row is named by the row's foreign key.
+            own.column(r.through() ? r.foreign_key : t.key_column().name)
                 .text(detail::format(" IN (SELECT {} FROM {} WHERE {} = ", detail::sql_identifier(r.junction_target_key),
                                      detail::sql_identifier(r.junction), detail::sql_identifier(r.junction_owner_key)))
                 .value(m.key_value(model_))
@@ -137,6 +144,32 @@ public:
         fk.type->assign(detail::model_desc<B>::at(model_, fk.offset), parent_model.key_value(&parent),
                         m.where(relation().foreign_key_column));
         relation().ops->hold_copy(&(model_->*member_), &parent);
+    }
+
+    /// morph_to: sets this model's type and id columns to name the parent, in memory (persist
+    /// them with db.update); the relation then holds the parent.
+    template <class Parent>
+        requires(edge::kind == detail::relation_kind::morph_to)
+    void associate(const Parent& parent) {
+        const auto& parent_model = detail::describe<B, Parent>();
+        if (detail::key_unassigned(parent_model, &parent))
+            throw validation_error(detail::format("relate: cannot associate {}::{} with a {} that has no {} yet; insert "
+                                                  "it first",
+                                                  edge::origin.owner, edge::member, detail::type_name<Parent>,
+                                                  parent_model.key_column().name));
+        const auto& m = detail::describe<B, M>();
+        const detail::relation_desc<B>& r = relation();
+        constexpr std::size_t type = detail::morph_target_index<Parent>(std::type_identity<R>{});
+        static_assert(type != static_cast<std::size_t>(-1),
+                      "relate: associate takes a model the morph_to names among its targets");
+        const auto& id = m.columns[r.foreign_key_column];
+        const auto& kind = m.columns[r.morph_type_column_index];
+        kind.type->assign(detail::model_desc<B>::at(model_, kind.offset), std::string(r.morph_targets[type].type),
+                          m.where(r.morph_type_column_index));
+        id.type->assign(detail::model_desc<B>::at(model_, id.offset), parent_model.key_value(&parent),
+                        m.where(r.foreign_key_column));
+        void* row = r.ops->hold_type(&(model_->*member_), type);
+        *static_cast<Parent*>(row) = parent;
     }
 
     /// belongs_to: clears this model's foreign key, in memory (persist it with db.update).
@@ -232,6 +265,15 @@ private:
     /// A write through the relation leaves what it holds stale: it is not loaded after the commit.
     void forget_after(detail::committer<B>& c) {
         c.forget_after({&(model_->*member_), relation().ops, relation().origin});
+    }
+
+    /// morph_many: writes this model's morph name into the child's type column, in memory.
+    void name_type(const detail::model_desc<B>& child_model, target& child) const {
+        const detail::relation_desc<B>& r = relation();
+        if (r.morph_type.empty()) return;
+        const auto& column = child_model.columns[r.morph_type_column_index];
+        column.type->assign(detail::model_desc<B>::at(&child, column.offset), std::string(r.morph_type),
+                            child_model.where(r.morph_type_column_index));
     }
 
     bool is_new(const detail::model_desc<B>& child_model, const target& child) {

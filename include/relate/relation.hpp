@@ -61,6 +61,16 @@ inline constexpr foreign_key_option<Name> foreign_key{};
 template <detail::fixed_string Name, detail::fixed_string OwnerKey = "", detail::fixed_string TargetKey = "">
 inline constexpr junction_option<Name, OwnerKey, TargetKey> junction{};
 
+template <detail::fixed_string FirstKey, detail::fixed_string SecondKey>
+struct through_keys_option {
+    static constexpr std::string_view first = FirstKey.view();
+    static constexpr std::string_view second = SecondKey.view();
+};
+/// Names the two foreign keys of a has_many_through / has_one_through: the intermediate model's
+/// key to this one (users.countryId), then the target's key to the intermediate (posts.userId).
+template <detail::fixed_string FirstKey, detail::fixed_string SecondKey>
+inline constexpr through_keys_option<FirstKey, SecondKey> through_keys{};
+
 template <class Pivot>
 struct through_option {
     using pivot = Pivot;
@@ -73,7 +83,16 @@ inline constexpr through_option<Pivot> through{};
 
 namespace detail {
 
-enum class relation_kind { has_one, has_many, belongs_to, belongs_to_many };
+enum class relation_kind { has_one, has_many, belongs_to, belongs_to_many, has_one_through, has_many_through, morph_to };
+
+/// Whether a relation of this kind holds a range of rows.
+constexpr bool is_many(relation_kind k) noexcept {
+    return k == relation_kind::has_many || k == relation_kind::belongs_to_many || k == relation_kind::has_many_through;
+}
+/// Whether a relation of this kind reaches its rows through an intermediate model.
+constexpr bool is_through(relation_kind k) noexcept {
+    return k == relation_kind::has_one_through || k == relation_kind::has_many_through;
+}
 
 template <class O>
 struct option_traits {
@@ -112,6 +131,17 @@ struct pivot_of<O, Os...> {
     using type = std::conditional_t<std::is_void_v<typename pivot_of_option<O>::type>, typename pivot_of<Os...>::type,
                                     typename pivot_of_option<O>::type>;
 };
+
+/// The key a through_keys option names: 0 the first, 1 the second; empty for other options.
+template <int Which, class O>
+constexpr std::string_view through_key_of_option(const O&) {
+    if constexpr (!requires { O::first; })
+        return {};
+    else if constexpr (Which == 0)
+        return O::first;
+    else
+        return O::second;
+}
 
 template <class O>
 constexpr std::string_view foreign_key_of_option(const O&) {
@@ -164,6 +194,16 @@ struct relation_options {
     static constexpr std::string_view junction_owner_key = junction_name<1, Options...>();
     static constexpr std::string_view junction_target_key = junction_name<2, Options...>();
     using pivot = typename pivot_of<std::remove_cvref_t<decltype(Options)>...>::type;
+    static constexpr std::string_view through_first_key = [] {
+        std::string_view out;
+        ((out = through_key_of_option<0>(Options).empty() ? out : through_key_of_option<0>(Options)), ...);
+        return out;
+    }();
+    static constexpr std::string_view through_second_key = [] {
+        std::string_view out;
+        ((out = through_key_of_option<1>(Options).empty() ? out : through_key_of_option<1>(Options)), ...);
+        return out;
+    }();
 };
 
 /// Where a relation lives (User::posts), stamped on relations of rows read from the database so
@@ -439,6 +479,11 @@ template <class T>
 std::string relation_description(std::string_view kind) {
     return detail::format("{}<{}>", kind, type_name<T>);
 }
+/// "has_many_through<Post, User>".
+template <class T, class Through>
+std::string through_description(std::string_view kind) {
+    return detail::format("{}<{}, {}>", kind, type_name<T>, type_name<Through>);
+}
 
 }  // namespace detail
 
@@ -478,6 +523,28 @@ public:
     static constexpr detail::relation_kind kind = detail::relation_kind::belongs_to_many;
     using options = detail::relation_options<Options...>;
     static std::string describe() { return detail::relation_description<Target>("belongs_to_many"); }
+};
+
+/// The rows of Target whose foreign key names a row of Through that names this one: a country's
+/// posts through its users (users.countryId, posts.userId). Read-only: write through the two
+/// relations it crosses. Option: through_keys<"countryId", "userId">.
+template <class Target, class Through, auto... Options>
+class has_many_through : public detail::many_relation<Target, has_many_through<Target, Through, Options...>> {
+public:
+    static constexpr detail::relation_kind kind = detail::relation_kind::has_many_through;
+    using options = detail::relation_options<Options...>;
+    using through_type = Through;
+    static std::string describe() { return detail::through_description<Target, Through>("has_many_through"); }
+};
+
+/// has_many_through with at most one row: a mechanic's car's owner (cars.mechanicId, owners.carId).
+template <class Target, class Through, auto... Options>
+class has_one_through : public detail::single_relation<Target, has_one_through<Target, Through, Options...>> {
+public:
+    static constexpr detail::relation_kind kind = detail::relation_kind::has_one_through;
+    using options = detail::relation_options<Options...>;
+    using through_type = Through;
+    static std::string describe() { return detail::through_description<Target, Through>("has_one_through"); }
 };
 
 }  // namespace relate

@@ -1,4 +1,4 @@
-// expect: relate: with_count, with_exists and the other aggregates take has_many and belongs_to_many relations
+// expect: relate: with_count, with_exists and the other aggregates take has_many, belongs_to_many and has_many_through relations
 // expect-first-error
 // with_count of a belongs_to: a post has one author or none (relate::has tests that).
 #include <relate/relate.hpp>

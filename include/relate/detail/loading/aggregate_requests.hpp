@@ -95,8 +95,9 @@ private:
 
     template <class R>
     Self& request(R T::*, aggregate_kind kind, std::string_view column, const fragment* condition) {
-        static_assert(R::kind == relation_kind::has_many || R::kind == relation_kind::belongs_to_many,
-                      "relate: with_count, with_exists and the other aggregates take has_many and belongs_to_many relations");
+        static_assert(is_many(R::kind),
+                      "relate: with_count, with_exists and the other aggregates take has_many, belongs_to_many and "
+                      "has_many_through relations");
         aggregate_spec spec{relation_number<T, relation_index<T, R>()>(), kind, column, {}};
         if (condition != nullptr) spec.where = *condition;
         auto& self = static_cast<Self&>(*this);

@@ -47,12 +47,14 @@ inline aggregate_result no_rows_result(const aggregate_spec& a) {
 }
 
 /// Runs the aggregates `group` (one relation, one condition) over every parent's related rows.
-/// The target's table joined with belongs_to_many r's junction table (as junction_alias).
+/// The target's table joined with the junction table of belongs_to_many r, or with the
+/// intermediate table of a through relation (as junction_alias).
 template <class B>
 std::string junction_join(const relation_desc<B>& r, const model_desc<B>& target) {
+    const std::string_view target_column = r.through() ? r.foreign_key : target.key_column().name;
     return detail::format("{} JOIN {} AS {} ON {} = {}", sql_identifier(target.table), sql_identifier(r.junction),
                           sql_identifier(junction_alias), qualified_column(junction_alias, r.junction_target_key),
-                          qualified_column(target.table, target.key_column().name));
+                          qualified_column(target.table, target_column));
 }
 
 template <class B>
@@ -69,6 +71,7 @@ void load_aggregate_group(session<B>& s, const model_desc<B>& model, std::span<c
     keyed_query q;
     if (r.kind == relation_kind::has_many) {
         q.match = qualified_column(target.table, r.foreign_key);
+        q.filter = r.morph_filter(target.table);
         q.from = sql_identifier(target.table);
     } else {
         q.match = qualified_column(junction_alias, r.junction_owner_key);

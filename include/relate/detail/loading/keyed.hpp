@@ -33,6 +33,7 @@ struct keyed_query {
     std::string select;               ///< the result columns
     std::string from;                 ///< FROM ... [JOIN ...]
     std::string match;                ///< the column compared with the keys
+    std::string filter;               ///< a fixed condition (SQL text), or empty
     const fragment* where = nullptr;  ///< an extra condition (scope 0 is `own_table`)
     std::string_view own_table;
     std::string group_by;                       ///< " GROUP BY ..." or empty
@@ -50,6 +51,7 @@ struct keyed_query {
                                             "\"relate_row\" FROM {} WHERE {} IN ({})",
                                             select, match, window_order, from, match, in_list)
                            : detail::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
+        if (!filter.empty()) out.sql += " AND " + filter;
         if (where != nullptr && !where->empty()) {
             out.sql += " AND (";
             out.append(*where, own_table);

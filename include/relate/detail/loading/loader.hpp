@@ -94,6 +94,50 @@ template <class B>
 void load_list(session<B>& s, const model_desc<B>& model, const include_list& list, std::span<void* const> parents,
                std::size_t depth);
 
+/// A morph_to: the parents grouped by their type column, then one statement per target type
+/// that some parent names. Each parent holds its own copy of the row it names.
+template <class B>
+void load_morph_to(session<B>& s, const model_desc<B>& model, const include_node& node, std::span<void* const> parents) {
+    const relation_desc<B>& r = model.relations[node.relation];
+    if (!node.nested.empty() || node.where || !node.order.empty() || node.limit || node.offset || !node.select.empty() ||
+        !node.aggregates.empty())
+        throw error(detail::format("relate: {}::{} is a morph_to, whose rows are of several models: include it "
+                                   "without conditions, order, limit, select, aggregates or nested includes",
+                                   r.origin->owner, r.origin->member));
+    const relation_ops& ops = *r.ops;
+    const auto relation_of = [&](std::size_t i) { return model_desc<B>::at(parents[i], r.offset); };
+    // A parent naming no row of its type (or a type no target has) holds nothing.
+    for (std::size_t i = 0; i < parents.size(); ++i) ops.load_empty(relation_of(i), r.origin);
+    for (std::size_t t = 0; t < r.morph_targets.size(); ++t) {
+        const model_desc<B>& target = r.morph_targets[t].model();
+        parent_index index(parents.size());
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+            const sqlite::value type = model.value(parents[i], r.morph_type_column_index);
+            const auto* name = std::get_if<std::string>(&type);
+            if (name == nullptr || *name != r.morph_targets[t].type) continue;
+            const sqlite::value key = model.value(parents[i], r.foreign_key_column);
+            if (!std::holds_alternative<std::nullptr_t>(key)) index.add(i, key);
+        }
+        if (index.first.empty()) continue;
+        const std::vector<bool> all(target.columns.size(), true);
+        const keyed_query q = target_query(include_node{}, target, all, qualified_column(target.table, target.key_column().name));
+        std::vector<void*> rows;
+        run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
+            const std::size_t slot = index.keys.find(st.column_value(static_cast<int>(target.key)));
+            if (slot == key_index::none) return;
+            std::size_t parent = index.first[slot];
+            void* row = ops.hold_type(relation_of(parent), t);
+            read_row(st, target, row, 0);
+            rows.push_back(row);
+            for (std::size_t next = index.next[parent]; next != key_index::none; next = index.next[next]) {
+                ops.copy_from(relation_of(next), relation_of(parent));
+                rows.push_back(ops.row(relation_of(next)));
+            }
+        });
+        for (void* row : rows) stamp_row(target, row, rows.size() > 1);
+    }
+}
+
 /// Loads relation `node.relation` of `model` into every parent; depth is the node's depth (top = 1).
 template <class B>
 void load_edge(session<B>& s, const model_desc<B>& model, const include_node& node, std::span<void* const> parents,
@@ -105,6 +149,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             limit_depth, node.origin->owner, node.origin->member));
     if (parents.empty()) return;
     const relation_desc<B>& r = model.relations[node.relation];
+    if (r.kind == relation_kind::morph_to) return load_morph_to(s, model, node, parents);
     const model_desc<B>& target = r.target();
     const relation_ops& ops = *r.ops;
     const auto relation_of = [&](std::size_t i) { return model_desc<B>::at(parents[i], r.offset); };
@@ -141,7 +186,8 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         for (void* created : nodes)
             if (created != nullptr) ops.release(created);
     } else {
-        // has_one, has_many, belongs_to_many: rows of the target hold (or are linked to) a parent's key.
+        // The other kinds: rows of the target hold a parent's key, or are linked to it through a
+        // junction or an intermediate table.
         parent_index index(parents.size());
         for (std::size_t i = 0; i < parents.size(); ++i) {
             index.add(i, model.key_value(parents[i]));
@@ -150,7 +196,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         keyed_query q;
         int owner_column = 0;
         int first = 0;
-        if (r.kind == relation_kind::belongs_to_many) {
+        if (r.kind == relation_kind::belongs_to_many || r.through()) {
             const std::string owner = qualified_column(junction_alias, r.junction_owner_key);
             q = target_query(node, target, read, owner);
             q.select = owner + ", " + q.select;
@@ -159,10 +205,11 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             first = 1;
         } else {
             q = target_query(node, target, read, qualified_column(target.table, r.foreign_key));
+            q.filter = r.morph_filter(target.table);
             owner_column = result_column(read, r.foreign_key_column, 0);
         }
         const int pivot_column = result_column(read, read.size(), first);  // after the target's columns
-        const bool single = r.kind == relation_kind::has_one;
+        const bool single = !r.many();
         std::vector<char> taken(single ? index.keys.size() : 0);  // has_one: the first row wins
         run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
             const std::size_t slot = index.keys.find(st.column_value(owner_column));
@@ -213,7 +260,7 @@ void load_list(session<B>& s, const model_desc<B>& model, const include_list& li
 template <class B>
 std::vector<void*> held_rows(const relation_desc<B>& r, std::span<void* const> parents) {
     const relation_ops& ops = *r.ops;
-    const bool many = r.kind == relation_kind::has_many || r.kind == relation_kind::belongs_to_many;
+    const bool many = r.many();
     std::vector<std::pair<void*, std::size_t>> rows;  // row, position
     for (void* parent : parents) {
         void* relation = model_desc<B>::at(parent, r.offset);

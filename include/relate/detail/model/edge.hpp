@@ -6,6 +6,7 @@
 #include <relate/detail/model/naming.hpp>
 #include <relate/detail/model/reflect.hpp>
 #include <relate/detail/model/layout.hpp>
+#include <relate/polymorphic.hpp>
 #include <relate/relation.hpp>
 
 #include <cstddef>
@@ -14,15 +15,47 @@
 
 namespace relate::detail {
 
+/// The intermediate model of a has_many_through / has_one_through; else void.
+template <class R>
+struct through_of {
+    using type = void;
+};
+template <class R>
+    requires requires { typename R::through_type; }
+struct through_of<R> {
+    using type = typename R::through_type;
+};
+
+/// The column prefix of a polymorphic relation: morph_many's name, or morph_to's member; else empty.
+template <class R>
+constexpr std::string_view morph_prefix_of(std::string_view member) {
+    if constexpr (requires { R::morph_prefix; })
+        return R::morph_prefix;
+    else if constexpr (R::kind == relation_kind::morph_to)
+        return member;
+    else
+        return {};
+}
+
 template <class Owner, std::size_t I>
 struct edge_names {
     using relation = std::remove_cvref_t<field_t<Owner, I>>;
     using target = typename relation::target_type;
     using options = typename relation::options;
+    using through = typename through_of<relation>::type;
+    static constexpr bool is_through = detail::is_through(relation::kind);
+
+    static constexpr std::string_view morph_prefix = morph_prefix_of<relation>(field_name<Owner, I>);
 
     struct foreign_key_maker {
         static consteval small_string make() {
-            if constexpr (!options::foreign_key.empty())
+            if constexpr (!morph_prefix.empty())
+                return small_string(morph_prefix).append("Id");
+            else if constexpr (is_through && !options::through_second_key.empty())
+                return options::through_second_key;
+            else if constexpr (is_through)
+                return foreign_key_for(type_name<through>);
+            else if constexpr (!options::foreign_key.empty())
                 return options::foreign_key;
             else if constexpr (relation::kind == relation_kind::belongs_to)
                 return foreign_key_for(type_name<target>);
@@ -30,9 +63,19 @@ struct edge_names {
                 return foreign_key_for(type_name<Owner>);
         }
     };
+    struct morph_type_maker {
+        static consteval small_string make() {
+            if constexpr (morph_prefix.empty())
+                return {};
+            else
+                return small_string(morph_prefix).append("Type");
+        }
+    };
     struct junction_maker {
         static consteval small_string make() {
-            if constexpr (!options::junction.empty())
+            if constexpr (is_through)
+                return frozen<table_name_maker<through>>::value;
+            else if constexpr (!options::junction.empty())
                 return options::junction;
             else if constexpr (!std::is_void_v<typename options::pivot>)
                 return frozen<table_name_maker<typename options::pivot>>::value;
@@ -42,7 +85,9 @@ struct edge_names {
     };
     struct owner_key_maker {
         static consteval small_string make() {
-            if constexpr (!options::junction_owner_key.empty())
+            if constexpr (is_through && !options::through_first_key.empty())
+                return options::through_first_key;
+            else if constexpr (!options::junction_owner_key.empty())
                 return options::junction_owner_key;
             else
                 return foreign_key_for(type_name<Owner>);
@@ -50,7 +95,9 @@ struct edge_names {
     };
     struct target_key_maker {
         static consteval small_string make() {
-            if constexpr (!options::junction_target_key.empty())
+            if constexpr (is_through)
+                return model_layout<through>::primary_key_name;
+            else if constexpr (!options::junction_target_key.empty())
                 return options::junction_target_key;
             else
                 return foreign_key_for(type_name<target>);
@@ -71,12 +118,22 @@ struct edge {
     static constexpr relation_kind kind = relation::kind;
     static constexpr delete_policy policy = relation::options::policy;
     static constexpr std::string_view member = field_name<Owner, I>;
-    /// The foreign-key column: on Owner for belongs_to, on the target for has_one / has_many.
+    /// has_many_through / has_one_through: the intermediate model; else void.
+    using through = typename names::through;
+
+    /// The foreign-key column: on Owner for belongs_to, on the target for has_one / has_many, and
+    /// for a through relation the target's key to the intermediate model (posts.userId).
     static constexpr std::string_view foreign_key = frozen<typename names::foreign_key_maker>::value;
-    /// belongs_to_many: the junction table and its two key columns.
+    /// belongs_to_many: the junction table and its two key columns. A through relation: the
+    /// intermediate table, its key to the owner (users.countryId) and its own key (users.id).
     static constexpr std::string_view junction = frozen<typename names::junction_maker>::value;
     static constexpr std::string_view junction_owner_key = frozen<typename names::owner_key_maker>::value;
     static constexpr std::string_view junction_target_key = frozen<typename names::target_key_maker>::value;
+
+    /// Polymorphic relations: the type column, on the target (morph_many) or on Owner (morph_to);
+    /// else empty. morph_many: the value naming Owner in it.
+    static constexpr std::string_view morph_type_column = frozen<typename names::morph_type_maker>::value;
+    static constexpr std::string_view morph_type = morph_type_column.empty() ? std::string_view{} : morph_name_of<Owner>();
 
     static constexpr relation_origin origin{type_name<Owner>, member};
 };
@@ -126,6 +183,50 @@ consteval bool check_pivot() {
     }
 }
 
+/// A morph_to: every target is a model, and the owner has the member's Type and Id fields.
+template <class Owner, class E, template <class...> class M, class... Targets>
+consteval bool check_morph_to(std::type_identity<M<Targets...>>) {
+    using L = model_layout<Owner>;
+    if constexpr (!(is_usable_model<Targets>() && ...)) {
+        static_assert(dependent_false<Owner>, "relate: every target of a morph_to must be a model");
+        return false;
+    } else if constexpr (L::find_column(E::morph_type_column) == L::column_count ||
+                         L::find_column(E::foreign_key) == L::column_count) {
+        static_assert(dependent_false<Owner>,
+                      "relate: morph_to needs two fields named after its member: commentableType (a std::string) "
+                      "and commentableId for a member named commentable");
+        return false;
+    } else {
+        return true;
+    }
+}
+
+/// A has_many_through / has_one_through: both foreign keys are there.
+template <class E>
+consteval bool check_through() {
+    using Through = typename E::through;
+    if constexpr (!is_usable_model<Through>()) {
+        static_assert(dependent_false<E>, "relate: a through relation's intermediate model must be a model");
+        return false;
+    } else if constexpr (model_layout<Through>::find_column(E::junction_owner_key) ==
+                         model_layout<Through>::column_count) {
+        static_assert(dependent_false<E>,
+                      "relate: a through relation needs the intermediate model to have a foreign key to this model: "
+                      "a field named like countryId (this model's name + Id), or name it with "
+                      "relate::through_keys<\"countryId\", \"userId\">");
+        return false;
+    } else if constexpr (model_layout<typename E::target>::find_column(E::foreign_key) ==
+                         model_layout<typename E::target>::column_count) {
+        static_assert(dependent_false<E>,
+                      "relate: a through relation needs the target model to have a foreign key to the intermediate "
+                      "one: a field named like userId (its name + Id), or name it with "
+                      "relate::through_keys<\"countryId\", \"userId\">");
+        return false;
+    } else {
+        return true;
+    }
+}
+
 template <class T, std::size_t I>
 consteval std::size_t count_fields_of_type() {
     return [&]<std::size_t... J>(std::index_sequence<J...>) {
@@ -157,6 +258,16 @@ consteval bool check_edge() {
         } else {
             return true;
         }
+    } else if constexpr (is_through(E::kind)) {
+        return check_through<E>();
+    } else if constexpr (E::kind == relation_kind::morph_to) {
+        return check_morph_to<Owner, E>(std::type_identity<typename E::relation>{});
+    } else if constexpr (!E::morph_type_column.empty() &&
+                         model_layout<Target>::find_column(E::morph_type_column) == model_layout<Target>::column_count) {
+        static_assert(dependent_false<Owner>,
+                      "relate: morph_many<T, \"name\"> needs T to have a nameType field (the owner's morph name) and a "
+                      "nameId field");
+        return false;
     } else if constexpr (E::kind == relation_kind::has_one || E::kind == relation_kind::has_many) {
         using TL = model_layout<Target>;
         constexpr std::size_t fk = TL::find_column(E::foreign_key);

@@ -9,6 +9,7 @@
 #include <relate/detail/model/layout.hpp>
 #include <relate/detail/model/codec.hpp>
 #include <relate/detail/model/relation_ops.hpp>
+#include <relate/detail/sql/sql_literal.hpp>
 #include <relate/detail/sql/sql_text.hpp>
 #include <relate/relation.hpp>
 
@@ -48,6 +49,13 @@ struct link_statements {
     std::string update_pivot;     ///< through a pivot struct: its values, then the owner and target keys
 };
 
+/// A target type of a morph_to: the value naming it in the type column, and its model.
+template <class B>
+struct morph_target {
+    std::string_view type;
+    model_desc_ref<B> model;
+};
+
 template <class B>
 struct relation_desc {
     std::string_view member;
@@ -55,10 +63,13 @@ struct relation_desc {
     relation_kind kind;
     delete_policy policy;
     const relation_origin* origin;
-    /// The foreign-key column: the owner's (belongs_to) or the target's (has_one, has_many).
+    /// The foreign-key column: the owner's (belongs_to) or the target's (has_one, has_many, and
+    /// the through kinds, whose target names the intermediate row).
     std::string_view foreign_key;
     std::size_t foreign_key_column;  ///< its index in the model holding it; no_column for belongs_to_many
-    std::string_view junction;       ///< belongs_to_many: the junction table and its two key columns
+    /// belongs_to_many: the junction table and its two key columns. The through kinds: the
+    /// intermediate table, its foreign key to the owner and its own key.
+    std::string_view junction;
     std::string_view junction_owner_key;
     std::string_view junction_target_key;
     model_desc_ref<B> target;
@@ -68,9 +79,20 @@ struct relation_desc {
     const model_desc<B>* pivot = nullptr;
     /// The pivot's columns other than the two keys: what connect writes besides them.
     std::vector<std::size_t> pivot_values;
+    /// Polymorphic relations: the type column (on the target of a morph_many, on this model for
+    /// a morph_to) and its index there; morph_many: the value naming this model in it.
+    std::string_view morph_type_column;
+    std::size_t morph_type_column_index = no_column;
+    std::string_view morph_type;
+    std::vector<morph_target<B>> morph_targets;  ///< morph_to: its target types, in declaration order
 
-    [[nodiscard]] bool many() const noexcept {
-        return kind == relation_kind::has_many || kind == relation_kind::belongs_to_many;
+    [[nodiscard]] bool many() const noexcept { return is_many(kind); }
+    /// has_many_through / has_one_through: read through the intermediate table `junction`.
+    [[nodiscard]] bool through() const noexcept { return is_through(kind); }
+    /// morph_many: the condition that keeps the target's rows naming this model's type.
+    [[nodiscard]] std::string morph_filter(std::string_view target_table) const {
+        return morph_type.empty() ? std::string()
+                                  : qualified_column(target_table, morph_type_column) + " = " + sql_literal(std::string(morph_type));
     }
     /// has_one / has_many: rows of the target hold this model's key.
     [[nodiscard]] bool has_children() const noexcept {
@@ -212,15 +234,26 @@ const model_desc<B>& describe_pivot() {
     return desc;
 }
 
+template <class B, template <class...> class M, class... Targets>
+std::vector<morph_target<B>> morph_targets_of(std::type_identity<M<Targets...>>) {
+    return {morph_target<B>{morph_name_of<Targets>(), &describe<B, Targets>}...};
+}
+
 template <class B, class T, std::size_t I>
 relation_desc<B> describe_relation(const T& probe) {
     using E = edge<T, I>;
     using L = model_layout<T>;
     using TL = model_layout<typename E::target>;
     std::size_t fk = no_column;
-    if constexpr (E::kind == relation_kind::belongs_to)
+    std::size_t type_column = no_column;
+    std::vector<morph_target<B>> morph_targets;
+    if constexpr (E::kind == relation_kind::morph_to) {
         fk = L::find_column(E::foreign_key);
-    else if constexpr (E::kind == relation_kind::has_one || E::kind == relation_kind::has_many)
+        type_column = L::find_column(E::morph_type_column);
+        morph_targets = morph_targets_of<B>(std::type_identity<typename E::relation>{});
+    } else if constexpr (E::kind == relation_kind::belongs_to)
+        fk = L::find_column(E::foreign_key);
+    else if constexpr (E::kind != relation_kind::belongs_to_many)  // has_one, has_many, the through kinds
         fk = TL::find_column(E::foreign_key);
     link_statements links;
     const model_desc<B>* pivot = nullptr;
@@ -253,7 +286,13 @@ relation_desc<B> describe_relation(const T& probe) {
             &relation_access<typename E::relation>::ops,
             std::move(links),
             pivot,
-            std::move(pivot_values)};
+            std::move(pivot_values),
+            E::morph_type_column,
+            E::kind == relation_kind::morph_to ? type_column
+            : E::morph_type_column.empty()     ? no_column
+                                               : TL::find_column(E::morph_type_column),
+            E::morph_type,
+            std::move(morph_targets)};
 }
 
 template <class B, class T, std::size_t K>

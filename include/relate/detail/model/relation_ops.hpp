@@ -3,12 +3,14 @@
 // relation type. has_many / belongs_to_many take their rows one at a time, appended in place;
 // has_one / belongs_to point at a node, which children loaded together share for a belongs_to.
 
+#include <relate/polymorphic.hpp>
 #include <relate/relation.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace relate::detail {
 
@@ -43,12 +45,18 @@ struct relation_ops {
     void* (*hold_copy)(void* relation, const void* row);
     /// The row a loaded relation holds, or nullptr when it is absent.
     void* (*row)(void* relation);
+
+    // morph_to
+    /// Holds a default-constructed row of target type `type` (by position) and returns it.
+    void* (*hold_type)(void* relation, std::size_t type);
+    /// Holds a copy of what `source`, a loaded relation of the same type, holds.
+    void (*copy_from)(void* relation, const void* source);
 };
 
 template <class R>
 struct relation_access {
     using target = typename R::target_type;
-    static constexpr bool many = R::kind == relation_kind::has_many || R::kind == relation_kind::belongs_to_many;
+    static constexpr bool many = is_many(R::kind);
     static constexpr bool with_pivot = !std::is_void_v<typename R::options::pivot>;
 
     /// The relation as its base class, whose storage this class may touch.
@@ -152,6 +160,58 @@ struct relation_access {
             };
             o.row = [](void* relation) -> void* { return of(relation).target(); };
         }
+        return o;
+    }();
+};
+
+template <class R>
+    requires(R::kind == relation_kind::morph_to)
+struct relation_access<R> {
+    using node = typename R::node_type;
+
+    static R& of(void* relation) noexcept { return *static_cast<R*>(relation); }
+
+    static bool from_multi_row_query(const R& relation) noexcept {
+        return static_cast<const relation_base&>(relation).stamped_multi_row();
+    }
+
+    template <std::size_t... T>
+    static void* hold(R& r, std::size_t type, std::index_sequence<T...>) {
+        void* row = nullptr;
+        auto* fresh = new node{};
+        ((type == T ? (void)(row = &fresh->value.template emplace<T>()) : void()), ...);
+        r.drop();
+        r.word_ = reinterpret_cast<std::uintptr_t>(fresh) | relation_base::node_bit;
+        return row;
+    }
+
+    static constexpr relation_ops ops = [] {
+        relation_ops o{};
+        o.loaded = [](const void* relation) { return static_cast<const R*>(relation)->loaded(); };
+        o.stamp = [](void* relation, const relation_origin* origin, bool multi_row) { of(relation).stamp(origin, multi_row); };
+        o.unload = [](void* relation, const relation_origin* origin) {
+            R& r = of(relation);
+            r.drop();
+            r.stamp(origin, false);
+        };
+        o.load_empty = [](void* relation, const relation_origin* origin) {
+            R& r = of(relation);
+            r.drop();
+            r.word_ = reinterpret_cast<std::uintptr_t>(origin) | relation_base::absent_bit;
+        };
+        o.hold_type = [](void* relation, std::size_t type) {
+            return hold(of(relation), type, std::make_index_sequence<std::variant_size_v<decltype(node::value)>>{});
+        };
+        o.copy_from = [](void* relation, const void* source) {
+            R& r = of(relation);
+            auto* copy = new node(*of(const_cast<void*>(source)).held());
+            r.drop();
+            r.word_ = reinterpret_cast<std::uintptr_t>(copy) | relation_base::node_bit;
+        };
+        o.row = [](void* relation) -> void* {
+            R& r = of(relation);
+            return r.has_node() ? std::visit([](auto& row) -> void* { return &row; }, r.held()->value) : nullptr;
+        };
         return o;
     }();
 };

@@ -85,7 +85,7 @@ bool points_at(const model_desc<B>& from, const model_desc<B>& to) {
 template <class B>
 bool has_dependents(const model_desc<B>& m) {
     for (const relation_desc<B>& r : m.relations)
-        if (r.kind != relation_kind::belongs_to) return true;
+        if (r.has_children() || r.kind == relation_kind::belongs_to_many) return true;
     return false;
 }
 
@@ -249,10 +249,11 @@ private:
                                         const std::vector<sqlite::value>& parent_keys) {
         const model_desc<B>& child = edge.target();
         reached_children<B> out{&owner, &edge, {}, {}};
+        const std::string morph = edge.morph_filter(child.table);  // morph_many: only the rows naming this type
         for_keys<B>(session_, child.table, parent_keys,
-                    detail::format("SELECT {}, {} FROM {} WHERE {} IN ", sql_identifier(child.key_column().name),
-                                   sql_identifier(edge.foreign_key), sql_identifier(child.table),
-                                   sql_identifier(edge.foreign_key)),
+                    detail::format("SELECT {}, {} FROM {} WHERE {}{}{} IN ", sql_identifier(child.key_column().name),
+                                   sql_identifier(edge.foreign_key), sql_identifier(child.table), morph,
+                                   morph.empty() ? "" : " AND ", sql_identifier(edge.foreign_key)),
                     [&](const typename B::statement& st) {
                      out.keys.push_back(st.column_value(0));
                      out.parent_keys.push_back(st.column_value(1));
