@@ -36,6 +36,26 @@ TEST_CASE("insert writes the assigned keys back into the objects on commit", "[u
     CHECK(db.find_or_throw<Post>(post.id).userId == ada.id);
 }
 
+TEST_CASE("a temporary staged for insert is kept by the unit, which writes its key into it", "[uow]") {
+    relate::database db{":memory:"};
+    create_blog_tables(db);
+    relate::unit_of_work uow{db};
+    std::vector<const User*> staged;
+    // The unit's copies do not move when more are staged (unlike elements of a growing vector).
+    for (int i = 0; i < 100; ++i) staged.push_back(&uow.insert(User{.name = "u" + std::to_string(i), .email = ""}));
+    const Post& post = uow.insert(Post{.title = "Notes"});
+    uow.insert(Post{.title = "Other"});
+    uow.commit();
+
+    for (std::size_t i = 0; i < staged.size(); ++i) {
+        CHECK(staged[i]->id == static_cast<std::int64_t>(i + 1));
+        CHECK(staged[i]->name == "u" + std::to_string(i));
+    }
+    CHECK(post.id == 1);
+    CHECK(db.query<User>().count() == 100);
+    CHECK(db.query<Post>().count() == 2);
+}
+
 TEST_CASE("inserts run parents first, whatever order they were staged in", "[uow][order]") {
     relate::database db{":memory:"};
     create_blog_tables(db);

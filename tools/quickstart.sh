@@ -6,6 +6,7 @@
 #   bash tools/quickstart.sh test      # build everything and run every test (GCC)
 #   bash tools/quickstart.sh clang     # the same with clang++-14
 #   bash tools/quickstart.sh asan      # clang++-14 with AddressSanitizer + UBSan
+#   bash tools/quickstart.sh release   # GCC, Release: build everything, run the tests that run code
 #
 # Root is needed only for apt-get: as a user, the script runs apt-get through sudo;
 # as root (e.g. CI containers, where sudo may not exist) it runs it directly. Run
@@ -14,14 +15,14 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 example|test|clang|asan" >&2
+    echo "usage: $0 example|test|clang|asan|release" >&2
     exit 2
 }
 
 [[ $# -eq 1 ]] || usage
 preset=$1
 case $preset in
-    example | test | clang | asan) ;;
+    example | test | clang | asan | release) ;;
     *) usage ;;
 esac
 

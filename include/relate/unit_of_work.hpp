@@ -16,6 +16,8 @@
 #include <relate/detail/writing/conflict_target.hpp>
 #include <relate/related.hpp>
 
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -26,8 +28,8 @@ namespace detail {
 class kept_copy {
 public:
     template <class M>
-    static kept_copy of(const M& object) {
-        return kept_copy(new M(object), [](void* p) { delete static_cast<M*>(p); });
+    static kept_copy of(M object) {
+        return kept_copy(new M(std::move(object)), [](void* p) { delete static_cast<M*>(p); });
     }
     kept_copy(kept_copy&& other) noexcept : object_(std::exchange(other.object_, nullptr)), destroy_(other.destroy_) {}
     kept_copy(const kept_copy&) = delete;
@@ -36,7 +38,7 @@ public:
     ~kept_copy() {
         if (object_ != nullptr) destroy_(object_);
     }
-    [[nodiscard]] const void* get() const noexcept { return object_; }
+    [[nodiscard]] void* get() const noexcept { return object_; }
 
 private:
     kept_copy(void* object, void (*destroy)(void*)) : object_(object), destroy_(destroy) {}
@@ -76,10 +78,22 @@ public:
     basic_unit_of_work(const basic_unit_of_work&) = delete;
     basic_unit_of_work& operator=(const basic_unit_of_work&) = delete;
 
-    /// Inserts the object on commit and writes its key back into it.
+    /// Inserts the object on commit and writes its key back into it. The unit keeps its address
+    /// until then: stage elements of a vector once the vector stops growing, or pass a temporary.
     template <detail::valid_model M>
     void insert(M& object) {
         committer_.write(detail::describe<B, M>(), &object, true);
+    }
+
+    /// Inserts a temporary (uow.insert(User{...})): the unit keeps it, and the object returned,
+    /// which lives as long as the unit, receives its key on commit.
+    template <class M>
+        requires(!std::is_lvalue_reference_v<M> && detail::valid_model<M>)  // an lvalue takes insert(M&)
+    const M& insert(M&& object) {
+        auto& kept = kept_.emplace_back(detail::kept_copy::of(std::move(object)));
+        M& staged = *static_cast<M*>(kept.get());
+        insert(staged);
+        return staged;
     }
 
     /// Inserts the object on commit, its foreign key taken from the parent (inserted first).
@@ -136,7 +150,7 @@ public:
 
 private:
     detail::session<B>* session_;
-    std::vector<detail::kept_copy> kept_;  ///< copies of temporaries staged for update
+    std::vector<detail::kept_copy> kept_;  ///< temporaries staged for insert or update
     detail::committer<B> committer_;
 };
 
