@@ -106,15 +106,21 @@ void load_morph_to(session<B>& s, const model_desc<B>& model, const include_node
                                    r.origin->owner, r.origin->member));
     const relation_ops& ops = *r.ops;
     const auto relation_of = [&](std::size_t i) { return model_desc<B>::at(parents[i], r.offset); };
-    // A parent naming no row of its type (or a type no target has) holds nothing.
-    for (std::size_t i = 0; i < parents.size(); ++i) ops.load_empty(relation_of(i), r.origin);
+    // Each parent's target type, read once: the position of its type column's value among the
+    // targets, or none. A parent naming no row of its type (or a type no target has) holds nothing.
+    std::vector<std::size_t> type_of(parents.size(), r.morph_targets.size());
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+        ops.load_empty(relation_of(i), r.origin);
+        const sqlite::value type = model.value(parents[i], r.morph_type_column_index);
+        if (const auto* name = std::get_if<std::string>(&type))
+            for (std::size_t t = 0; t < r.morph_targets.size(); ++t)
+                if (*name == r.morph_targets[t].type) type_of[i] = t;
+    }
     for (std::size_t t = 0; t < r.morph_targets.size(); ++t) {
         const model_desc<B>& target = r.morph_targets[t].model();
         parent_index index(parents.size());
         for (std::size_t i = 0; i < parents.size(); ++i) {
-            const sqlite::value type = model.value(parents[i], r.morph_type_column_index);
-            const auto* name = std::get_if<std::string>(&type);
-            if (name == nullptr || *name != r.morph_targets[t].type) continue;
+            if (type_of[i] != t) continue;
             const sqlite::value key = model.value(parents[i], r.foreign_key_column);
             if (!std::holds_alternative<std::nullptr_t>(key)) index.add(i, key);
         }
