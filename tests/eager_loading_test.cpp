@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -347,43 +348,75 @@ TEST_CASE("an include tree of E edges costs 1 + E statements whatever the number
     }
 }
 
-TEST_CASE("keys beyond SQLite's variable limit are chunked and load the same rows", "[eager]") {
-    relate::database db{":memory:"};
-    blog::seed_many(db, 500);
+namespace {
 
-    const auto load = [&] {
-        return db.query<User>().with(&User::profile, relate::include(&User::posts).with(&Post::tags, &Post::user)).get();
-    };
-    std::vector<User> unchunked;
-    CHECK(blog::statements_of(db, [&] { unchunked = load(); }) == 5);
+std::vector<User> load_users_posts_tags(relate::database& db) {
+    return db.query<User>().with(&User::profile, relate::include(&User::posts).with(&Post::tags, &Post::user)).get();
+}
 
-    sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, 50);
-    REQUIRE(sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1) == 50);
+/// Posts of at most two per user, newest first, with a condition of two bound values.
+std::vector<User> load_two_posts_each(relate::database& db) {
+    return db.query<User>()
+        .with(relate::include(&User::posts)
+                  .where(col<&Post::title> != "none" && col<&Post::id> > 0)
+                  .order_by(col<&Post::id>.desc())
+                  .limit(2))
+        .get();
+}
 
-    std::vector<User> chunked;
-    const auto statements = blog::statements_of(db, [&] { chunked = load(); });
-    CHECK(statements > 5);
-    REQUIRE(chunked.size() == 500);
-    CHECK(picture(chunked) == picture(unchunked));
-    for (const User& u : chunked) {
+/// `loaded` holds what `reference` holds, each user every post that names it; and a per-parent
+/// limit with a condition of bound values loads on the same connection.
+void check_same_rows(relate::database& db, const std::vector<User>& loaded, const std::vector<User>& reference) {
+    REQUIRE(loaded.size() == reference.size());
+    CHECK(picture(loaded) == picture(reference));
+    for (const User& u : loaded) {
         INFO("user " << u.id);
         CHECK(static_cast<std::int64_t>(u.posts.size()) == db.query<Post>().where(col<&Post::userId> == u.id).count());
     }
-
-    SECTION("a per-parent limit and a condition with bound values still fit") {
-        auto limited = db.query<User>()
-                           .with(relate::include(&User::posts)
-                                     .where(col<&Post::title> != "none" && col<&Post::id> > 0)
-                                     .order_by(col<&Post::id>.desc())
-                                     .limit(2))
-                           .get();
-        REQUIRE(limited.size() == 500);
-        for (const User& u : limited) {
-            INFO("user " << u.id);
-            CHECK(u.posts.size() == std::min<std::size_t>(2, static_cast<std::size_t>(u.id % 4)));
-            if (u.posts.size() == 2) CHECK(u.posts[0].id > u.posts[1].id);
-        }
+    const auto two = load_two_posts_each(db);
+    REQUIRE(two.size() == reference.size());
+    for (const User& u : two) {
+        INFO("user " << u.id);
+        CHECK(u.posts.size() == std::min<std::size_t>(2, static_cast<std::size_t>(u.id % 4)));
+        if (u.posts.size() == 2) CHECK(u.posts[0].id > u.posts[1].id);
     }
+}
+
+}  // namespace
+
+TEST_CASE("many integer keys are one statement per edge, whatever SQLite's variable limit", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_many(db, 500);
+    std::vector<std::string> sql;
+    db.on_statement([&](std::string_view text, std::chrono::nanoseconds) { sql.emplace_back(text); });
+    const std::vector<User> unlimited = load_users_posts_tags(db);
+    REQUIRE(sql.size() == 5);
+    // 500 user keys, then the posts' keys: each edge binds them as one JSON array.
+    for (std::size_t i = 1; i < sql.size(); ++i) {
+        INFO(sql[i]);
+        CHECK(sql[i].find("IN (SELECT value FROM json_each(?))") != std::string::npos);
+    }
+
+    sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, 50);
+    sql.clear();
+    const std::vector<User> limited = load_users_posts_tags(db);
+    CHECK(sql.size() == 5);
+    check_same_rows(db, limited, unlimited);
+}
+
+TEST_CASE("lists of keys beyond SQLite's variable limit are chunked and load the same rows", "[eager]") {
+    relate::database db{":memory:"};
+    blog::seed_many(db, 40);  // at most 64 keys per edge: each edge binds a list of them
+    std::vector<User> unchunked;
+    CHECK(blog::statements_of(db, [&] { unchunked = load_users_posts_tags(db); }) == 5);
+
+    sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, 10);
+    REQUIRE(sqlite3_limit(db.connection().handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1) == 10);
+
+    std::vector<User> chunked;
+    const auto statements = blog::statements_of(db, [&] { chunked = load_users_posts_tags(db); });
+    CHECK(statements > 5);
+    check_same_rows(db, chunked, unchunked);
 }
 
 TEST_CASE("an include path deeper than the depth limit throws depth_limit_error", "[eager]") {

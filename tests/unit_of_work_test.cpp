@@ -130,18 +130,95 @@ TEST_CASE("a foreign key may name a row the same unit inserts with an explicit k
     CHECK(db.find_or_throw<Post>(post.id).userId == 500);
 }
 
-TEST_CASE("validation costs one statement per parent table, not one per row", "[uow][validation]") {
-    relate::database db{":memory:"};
-    seed_blog(db);
+namespace {
+
+/// The blog's users, posts and post_tags as a hand-made schema without REFERENCES clauses:
+/// SQLite checks none of their keys, relate checks them all.
+void create_tables_without_references(relate::database& db) {
+    db.connection().execute(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL);"
+        "CREATE TABLE profiles (id INTEGER PRIMARY KEY, userId INTEGER NOT NULL, bio TEXT);"
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, userId INTEGER, title TEXT NOT NULL);"
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+        "CREATE TABLE post_tags (postId INTEGER NOT NULL, tagId INTEGER NOT NULL, PRIMARY KEY (postId, tagId));"
+        "INSERT INTO users (name, email) VALUES ('Ada', 'a'), ('Bob', 'b'), ('Cy', 'c');"
+        "INSERT INTO posts (userId, title) VALUES (1, 'one');"
+        "INSERT INTO tags (name) VALUES ('c++');");
+}
+
+std::vector<Post> posts_of_three_users() {
     std::vector<Post> posts;
     for (int i = 0; i < 60; ++i) posts.push_back(Post{.userId = 1 + i % 3, .title = "p" + std::to_string(i)});
-    std::vector<Profile> profiles{Profile{.userId = 3}};
+    return posts;
+}
 
+}  // namespace
+
+TEST_CASE("keys SQLite checks itself cost no statement; others one per parent table", "[uow][validation]") {
+    relate::database db{":memory:"};
+    std::vector<Post> posts = posts_of_three_users();
+    std::vector<Profile> profiles{Profile{.userId = 3}};
     relate::unit_of_work uow{db};
     for (auto& post : posts) uow.insert(post);
     for (auto& profile : profiles) uow.insert(profile);
-    // users is the parent table of both: one SELECT validates all 61 keys, then 61 INSERTs.
-    CHECK(statements_of(db, [&] { uow.commit(); }) == 1 + 61);
+
+    SECTION("create_tables declares every foreign key: SQLite checks the 61 keys as it inserts") {
+        seed_blog(db);
+        CHECK(statements_of(db, [&] { uow.commit(); }) == 61);
+    }
+    SECTION("a schema without REFERENCES: one SELECT validates all 61 keys, then 61 INSERTs") {
+        create_tables_without_references(db);
+        CHECK(statements_of(db, [&] { uow.commit(); }) == 1 + 61);
+    }
+    SECTION("foreign keys switched off on the connection: relate validates them itself") {
+        seed_blog(db);
+        db.connection().execute("PRAGMA foreign_keys = OFF");
+        CHECK(statements_of(db, [&] { uow.commit(); }) == 1 + 61);
+    }
+}
+
+TEST_CASE("a key SQLite refuses is reported as relate's own check reports it, and nothing is written",
+          "[uow][validation]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    const std::string before = dump(db);
+    std::vector<Post> posts = posts_of_three_users();
+    posts[41].userId = 42;
+    relate::unit_of_work uow{db};
+    for (auto& post : posts) uow.insert(post);
+    REQUIRE_THROWS_WITH(uow.commit(), "relate: Post.userId = 42 names no User: no row of users has id = 42");
+    CHECK(dump(db) == before);
+    CHECK(posts[0].id == 0);
+
+    SECTION("a link to a tag that does not exist") {
+        Post post = db.find_or_throw<Post>(3);
+        relate::unit_of_work links{db};
+        links.related(post, &Post::tags).connect({1, 99});
+        REQUIRE_THROWS_WITH(links.commit(), "relate: cannot connect Post::tags to Tag id = 99: no row of tags has id = 99");
+        CHECK(dump(db) == before);
+    }
+    SECTION("links from a post that does not exist") {
+        Post ghost{.id = 77, .userId = 1, .title = "ghost"};
+        relate::unit_of_work links{db};
+        links.related(ghost, &Post::tags).connect({1});
+        REQUIRE_THROWS_WITH(links.commit(),
+                            "relate: cannot change the links of Post::tags of Post id = 77: no row of posts has id = 77");
+        CHECK(dump(db) == before);
+    }
+}
+
+TEST_CASE("a foreign key dropped from the schema is checked by relate from the next commit on", "[uow][validation]") {
+    relate::database db{":memory:"};
+    seed_blog(db);
+    db.insert(Post{.userId = 1, .title = "checked by SQLite"});
+    db.connection().execute(
+        "PRAGMA foreign_keys = OFF; BEGIN;"
+        "CREATE TABLE posts_new (id INTEGER PRIMARY KEY, userId INTEGER, title TEXT NOT NULL);"
+        "INSERT INTO posts_new SELECT id, userId, title FROM posts; DROP TABLE posts;"
+        "ALTER TABLE posts_new RENAME TO posts; COMMIT; PRAGMA foreign_keys = ON;");
+    REQUIRE_THROWS_WITH(db.insert(Post{.userId = 42, .title = "x"}),
+                        "relate: Post.userId = 42 names no User: no row of users has id = 42");
+    CHECK(db.query<Post>().where(col<&Post::userId> == 42).count() == 0);
 }
 
 TEST_CASE("any failure rolls everything back and leaves the database byte for byte as it was", "[uow][atomic]") {

@@ -28,6 +28,11 @@ struct backend {
         conn.execute(options.synchronous == synchronous_mode::normal ? "PRAGMA synchronous = NORMAL"
                                                                      : "PRAGMA synchronous = FULL");
     }
+
+    /// Whether SQLite refused a write because a foreign key names no row.
+    static bool is_foreign_key_violation(const sql_error& e) noexcept {
+        return e.extended_code() == SQLITE_CONSTRAINT_FOREIGNKEY;
+    }
 };
 
 }  // namespace relate::sqlite

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -80,6 +81,7 @@ public:
             }
         }
         sqlite3_extended_result_codes(db_, 1);
+        has_json_each_ = sqlite3_libversion_number() >= 3038000 && sqlite3_compileoption_used("OMIT_JSON") == 0;
         sqlite3_busy_handler(db_, &poll_until_timeout, this);
     }
     connection(const connection&) = delete;
@@ -103,18 +105,29 @@ public:
     /// use and kept, since every unit of work and every load runs two: not counted in stats().
     void control(std::string_view sql) {
         const connection_use use(*this);
-        auto found = control_.find(sql);
-        if (found == control_.end()) {
-            sqlite3_stmt* prepared = nullptr;
-            const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                              &prepared, nullptr);
-            if (rc != SQLITE_OK) throw_error(db_, rc, sql);
-            found = control_.emplace(std::string(sql), control_statement(prepared)).first;
-        }
-        sqlite3_stmt* st = found->second.get();
+        sqlite3_stmt* st = kept(sql);
         const int rc = sqlite3_step(st);
         sqlite3_reset(st);  // keeps the error's code and message on the connection
         if (rc != SQLITE_DONE) throw_error(db_, rc, sql);
+    }
+
+    /// SQLite's schema cookie, which every change of the schema moves: what relate read of the
+    /// schema is stale once it has moved. A kept statement, not counted in stats().
+    std::int64_t schema_version() {
+        const connection_use use(*this);
+        sqlite3_stmt* st = kept("PRAGMA schema_version");
+        const int rc = sqlite3_step(st);
+        const std::int64_t version = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW) throw_error(db_, rc, "PRAGMA schema_version");
+        return version;
+    }
+
+    /// Whether SQLite enforces declared foreign keys now (PRAGMA foreign_keys), read without a statement.
+    [[nodiscard]] bool enforces_foreign_keys() const noexcept {
+        int on = 0;
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &on);
+        return on != 0;
     }
 
     /// The cached statement for this SQL text, prepared on first use.
@@ -142,6 +155,8 @@ public:
     [[nodiscard]] statistics& stats() noexcept { return stats_; }
     [[nodiscard]] const statistics& stats() const noexcept { return stats_; }
     [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
+    /// Whether json_each is built in (SQLite 3.38 and later, unless built without JSON).
+    [[nodiscard]] bool has_json_each() const noexcept { return has_json_each_; }
     [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
     [[nodiscard]] std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
     [[nodiscard]] int changes() const noexcept { return sqlite3_changes(db_); }
@@ -150,6 +165,19 @@ public:
     [[nodiscard]] std::size_t cached_statements() const noexcept { return cache_.size(); }
 
 private:
+    /// A statement of relate's own housekeeping, prepared on first use and kept.
+    sqlite3_stmt* kept(std::string_view sql) {
+        auto found = control_.find(sql);
+        if (found == control_.end()) {
+            sqlite3_stmt* prepared = nullptr;
+            const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                              &prepared, nullptr);
+            if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+            found = control_.emplace(std::string(sql), control_statement(prepared)).first;
+        }
+        return found->second.get();
+    }
+
     statement& cached(std::string_view sql) {
         auto found = cache_.find(sql);
         if (found == cache_.end())
@@ -212,6 +240,7 @@ private:
 
     sqlite3* db_ = nullptr;
     std::chrono::milliseconds busy_timeout_;
+    bool has_json_each_ = false;
     std::chrono::steady_clock::time_point busy_since_;
     const void* user_ = nullptr;  ///< this_thread_mark() of the thread using the connection
     int uses_ = 0;  ///< touched only by the thread in user_

@@ -1,8 +1,11 @@
 #pragma once
-// Statements over a set of keys: `... WHERE match IN (?, ?, ...)`, keys always bound, never
-// formatted. The list is padded to a power of two (unused slots repeat the last key, which adds
-// no row) so the statement cache holds a few shapes per statement, and chunked when the keys
-// exceed SQLite's bound-variable limit, read at run time.
+// Statements over a set of keys: `... WHERE match IN (...)`, keys always bound, never formatted.
+// Many integer keys are one bound JSON array read by json_each: one short statement whatever
+// their number. A list of placeholders, each a key, would make SQLite parse and code a statement
+// as long as the list (32,766 keys: a 100 KB statement and megabytes of program) for every new
+// length. Other keys, and a few, are a list padded to a power of two (unused slots repeat the
+// last key, which adds no row) so the statement cache holds a few shapes per statement, chunked
+// when the keys exceed SQLite's bound-variable limit, read at run time.
 
 #include <relate/detail/core/function_ref.hpp>
 #include <relate/detail/model/codec.hpp>
@@ -13,6 +16,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +29,33 @@ inline std::string placeholder_list(std::size_t n) {
     std::string out;
     out.reserve(n * 3);
     for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+    return out;
+}
+
+/// "(?, ?, ?)": n keys bound one by one.
+inline std::string key_list(std::size_t n) { return "(" + placeholder_list(n) + ")"; }
+
+/// Up to this many keys go in a list of placeholders; more, when all are integers, in one JSON array.
+inline constexpr std::size_t most_listed_keys = 64;
+
+/// Whether the keys go in one JSON array: many, all integers, and json_each built in.
+template <class B>
+bool keys_as_json(const typename B::connection& conn, const std::vector<sqlite::value>& keys) {
+    return keys.size() > most_listed_keys && conn.has_json_each() &&
+           std::all_of(keys.begin(), keys.end(), [](const sqlite::value& v) { return std::holds_alternative<std::int64_t>(v); });
+}
+
+/// "[1,2,3]": the integer keys as one JSON array.
+inline std::string json_array(const std::vector<sqlite::value>& keys) {
+    std::string out(keys.size() * 21 + 2, '\0');  // 20 characters for an int64, and a comma
+    char* at = out.data();
+    *at++ = '[';
+    for (const auto& key : keys) {
+        at = std::to_chars(at, out.data() + out.size(), std::get<std::int64_t>(key)).ptr;
+        *at++ = ',';
+    }
+    at[-1] = ']';
+    out.resize(static_cast<std::size_t>(at - out.data()));
     return out;
 }
 
@@ -42,15 +73,15 @@ struct keyed_query {
     std::optional<std::int64_t> per_key_offset;  ///< skips this many rows per key (the same window)
     std::string window_order;                    ///< the window's ORDER BY terms when either is set
 
-    /// The SQL for `placeholders` keys, plus the values bound after the keys.
-    [[nodiscard]] sql_statement render(std::size_t placeholders) const {
+    /// The SQL with `keys` (a parenthesised list, or a subquery) after `match IN`, plus the
+    /// values bound after the keys.
+    [[nodiscard]] sql_statement render(std::string_view keys) const {
         sql_statement out;
-        const std::string in_list = placeholder_list(placeholders);
         const bool windowed = per_key_limit || per_key_offset;
         out.sql = windowed ? detail::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
-                                            "\"relate_row\" FROM {} WHERE {} IN ({})",
-                                            select, match, window_order, from, match, in_list)
-                           : detail::format("SELECT {} FROM {} WHERE {} IN ({})", select, from, match, in_list);
+                                            "\"relate_row\" FROM {} WHERE {} IN {}",
+                                            select, match, window_order, from, match, keys)
+                           : detail::format("SELECT {} FROM {} WHERE {} IN {}", select, from, match, keys);
         if (!filter.empty()) out.sql += " AND " + filter;
         if (where != nullptr && !where->empty()) {
             out.sql += " AND (";
@@ -82,25 +113,33 @@ struct keyed_query {
     }
 };
 
-/// Runs one statement per chunk of keys, each chunk under SQLite's bound-variable limit:
-/// make_sql(placeholders) renders SQL whose first `placeholders` parameters are the keys (unused
-/// slots repeat the last key) and whose args follow them. Calls on_row(st) for each result row.
-/// For a write (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
+/// Runs the statement over every key: make_sql(keys) renders SQL with `keys` (what follows
+/// `IN`) holding the first parameters, and its args after them. One statement for many integer
+/// keys; otherwise one per chunk under SQLite's bound-variable limit. Calls on_row(st) for each
+/// result row. For a write (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
 template <class B>
 std::int64_t run_in_chunks(session<B>& s, const std::vector<sqlite::value>& keys, std::size_t extra,
-                           std::string_view table, function_ref<sql_statement(std::size_t)> make_sql,
+                           std::string_view table, function_ref<sql_statement(std::string_view)> make_sql,
                            function_ref<void(const typename B::statement&)> on_row) {
     const std::size_t limit = static_cast<std::size_t>(std::max(s.conn.variable_limit(), 1));
     if (extra >= limit)
         throw error(detail::format("relate: a statement on {} needs {} bound values besides its keys, over SQLite's "
                                    "limit of {}",
                                    table, extra, limit));
+    if (keys_as_json<B>(s.conn, keys)) {
+        const sql_statement sql = make_sql("(SELECT value FROM json_each(?))");
+        auto st = s.conn.prepare(sql.sql);
+        st->bind_value(1, sqlite::value(json_array(keys)));
+        for (std::size_t i = 0; i < sql.args.size(); ++i) st->bind_value(static_cast<int>(i + 2), sql.args[i]);
+        while (st->step()) on_row(*st);
+        return s.conn.changes();
+    }
     const std::size_t per_chunk = limit - extra;
     std::int64_t changed = 0;
     for (std::size_t start = 0; start < keys.size(); start += per_chunk) {
         const std::size_t count = std::min(per_chunk, keys.size() - start);
         const std::size_t placeholders = std::min(std::bit_ceil(count), per_chunk);
-        const sql_statement sql = make_sql(placeholders);
+        const sql_statement sql = make_sql(key_list(placeholders));
         auto st = s.conn.prepare(sql.sql);
         for (std::size_t i = 0; i < count; ++i) st->bind_value(static_cast<int>(i + 1), keys[start + i]);
         // Not NULL: SQLite puts every IN value in a temporary index and seeks each one, so a NULL
@@ -118,8 +157,7 @@ template <class B>
 std::int64_t for_keys(session<B>& s, std::string_view table, const std::vector<sqlite::value>& keys,
                       const std::string& head, function_ref<void(const typename B::statement&)> on_row) {
     return run_in_chunks<B>(
-        s, keys, 0, table, [&](std::size_t n) { return sql_statement{head + "(" + placeholder_list(n) + ")", {}}; },
-        on_row);
+        s, keys, 0, table, [&](std::string_view list) { return sql_statement{head + std::string(list), {}}; }, on_row);
 }
 
 /// The keyed query over every key, chunked under the bound-variable limit; on_row sees each row.
@@ -127,8 +165,7 @@ template <class B>
 void run_keyed(session<B>& s, const keyed_query& q, const std::vector<sqlite::value>& keys,
                function_ref<void(const typename B::statement&)> on_row) {
     run_in_chunks<B>(
-        s, keys, q.extra_parameters(), q.own_table, [&](std::size_t placeholders) { return q.render(placeholders); },
-        on_row);
+        s, keys, q.extra_parameters(), q.own_table, [&](std::string_view list) { return q.render(list); }, on_row);
 }
 
 }  // namespace relate::detail

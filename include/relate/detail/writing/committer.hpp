@@ -121,14 +121,18 @@ public:
         if (batches.empty() && junctions.empty() && removals.empty()) return;
 
         for (auto& b : batches) b.save_state();
+        bool left_to_engine = false;
         try {
             std::optional<typename B::transaction> tx;
             if (enclosing == nullptr) tx.emplace(session_->conn, B::transaction_mode::immediate);
             for (const auto& b : batches) require_key_behaviour(*session_, b.model());
+            engine_checks<B> engine(*session_);
+            reference_check<B> check(&engine);
+            validate(check, batches, junctions, link_keys, removals, pending);
+            left_to_engine = check.leaves_keys_to_engine();
             // Rows the unit inserts may name each other in a cycle (A names B, B names A): SQLite
             // then checks foreign keys at COMMIT, once both are written. Validation has checked them.
-            if (validate(batches, junctions, link_keys, removals, pending))
-                session_->conn.control("PRAGMA defer_foreign_keys = ON");
+            if (check.names_inserted_rows()) session_->conn.control("PRAGMA defer_foreign_keys = ON");
             write_rows(in_table_order(batches), pending);
             write_links(junctions, link_keys);
             if (!removals.empty()) {
@@ -137,6 +141,15 @@ public:
                 planner.execute();
             }
             if (tx) tx->commit();
+        } catch (const sql_error& e) {
+            for (auto& b : batches) b.restore_state();
+            // SQLite refused a key relate left to it: check every key as before the writes (the
+            // transaction is rolled back) for the error that names the model, field and value.
+            if (left_to_engine && B::is_foreign_key_violation(e)) {
+                reference_check<B> check;
+                validate(check, batches, junctions, link_keys, removals, pending);
+            }
+            throw;
         } catch (...) {
             for (auto& b : batches) b.restore_state();
             throw;
@@ -182,31 +195,31 @@ private:
         return planner;
     }
 
-    /// Throws relate::validation_error for a key that names no row; returns whether some key
-    /// names a row the unit inserts.
-    bool validate(const std::vector<write_batch<B>>& batches, const std::vector<junction_write<B>>& junctions,
-                  const std::vector<sqlite::value>& link_keys, const std::vector<row_removal<B>>& removals,
-                  const pointer_set& pending_inserts) {
-        reference_check<B> check;
+    /// Throws relate::validation_error for a key that names no row, of those `check` does not
+    /// leave to SQLite.
+    void validate(reference_check<B>& check, const std::vector<write_batch<B>>& batches,
+                  const std::vector<junction_write<B>>& junctions, const std::vector<sqlite::value>& link_keys,
+                  const std::vector<row_removal<B>>& removals, const pointer_set& pending_inserts) {
         for (const auto& removal : removals)
             for (const auto& key : removal.keys) check.removing(*removal.model, key);
+        for (const auto& b : batches)
+            if (b.inserts_any()) check.inserts_into(b.model());
         for (const auto& b : batches) b.expect_references(check, pending_inserts);
         for (const auto& change : junctions) {
             const relation_desc<B>& r = *change.relation;
             if (!pending_inserts.contains(change.owner))
                 check.expect(*change.owner_model, r.origin->owner, r.origin->member, reference_role::link_owner,
-                             change.owner_model->key_value(change.owner));
+                             change.owner_model->key_value(change.owner), {r.junction, r.junction_owner_key});
             if (change.what == junction_write<B>::kind::disconnect) continue;
             for (std::size_t k = 0; k < change.link_count; ++k)
                 check.expect(r.target(), r.origin->owner, r.origin->member, reference_role::link_target,
-                             link_keys[change.key_at(k)]);
+                             link_keys[change.key_at(k)], {r.junction, r.junction_target_key});
         }
         // Inserted keys matter only where a key must name a row: a unit inserting 100,000 rows
         // nothing refers to records none of them.
         for (const auto& b : batches)
             if (check.references(b.model())) b.report_inserts(check);
         check.verify(*session_);
-        return check.names_inserted_rows();
     }
 
     /// The batches ordered so that every parent table is written before its children, by their
@@ -298,8 +311,8 @@ private:
                 run_in_chunks<B>(
                     *session_, std::vector<sqlite::value>(first, first + static_cast<std::ptrdiff_t>(change.link_count)), 1,
                     r.junction,
-                    [&](std::size_t n) {
-                        return sql_statement{sql.disconnect_head + placeholder_list(n) + sql.disconnect_tail, {owner}};
+                    [&](std::string_view list) {
+                        return sql_statement{sql.disconnect_head + std::string(list) + sql.disconnect_tail, {owner}};
                     },
                     [](const typename B::statement&) {});
                 continue;

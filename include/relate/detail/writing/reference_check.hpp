@@ -8,6 +8,7 @@
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/detail/core/text.hpp>
+#include <relate/detail/writing/engine_checks.hpp>
 #include <relate/error.hpp>
 
 #include <algorithm>
@@ -28,6 +29,12 @@ enum class reference_role {
 
 using key_set = std::unordered_set<sqlite::value, value_hash>;
 
+/// Where a key is stored: a foreign-key column, or a junction's key column.
+struct key_column {
+    std::string_view table;
+    std::string_view column;
+};
+
 /// The keys that name a row of the model's table: one statement per chunk of keys.
 template <class B>
 key_set existing_keys(session<B>& s, const model_desc<B>& m, const std::vector<sqlite::value>& keys) {
@@ -41,12 +48,26 @@ key_set existing_keys(session<B>& s, const model_desc<B>& m, const std::vector<s
 template <class B>
 class reference_check {
 public:
-    /// `value` must name a row of `target` when the commit writes.
+    /// `engine`: the foreign keys SQLite checks itself, left to it; nullptr checks every key here.
+    explicit reference_check(engine_checks<B>* engine = nullptr) : engine_(engine) {}
+
+    /// The unit inserts rows of `table`. Keys naming its rows stay checked here, whatever SQLite
+    /// checks: one may name a row the unit writes after it (names_inserted_rows).
+    void inserts_into(const model_desc<B>& table) { inserted_tables_.push_back(&table); }
+
+    /// `value`, stored in `stored_in`, must name a row of `target` when the commit writes.
     void expect(const model_desc<B>& target, std::string_view model, std::string_view field, reference_role role,
-                const sqlite::value& value) {
+                const sqlite::value& value, key_column stored_in) {
         if (std::holds_alternative<std::nullptr_t>(value)) return;
-        group& g = group_of(target, model, field, role);
+        group& g = group_of(target, model, field, role, stored_in);
+        if (g.left_to_engine) return;
         if (g.seen.insert(value).second) g.values.push_back(value);
+    }
+
+    /// Whether some keys were left to SQLite: a foreign-key failure then needs them checked here
+    /// to say which key names nothing.
+    [[nodiscard]] bool leaves_keys_to_engine() const {
+        return std::any_of(groups_.begin(), groups_.end(), [](const group& g) { return g.left_to_engine; });
     }
 
     /// Whether some expected key names a row of `table`: only then do its inserts matter.
@@ -82,6 +103,7 @@ private:
         std::string_view model;
         std::string_view field;
         reference_role role;
+        bool left_to_engine;  ///< SQLite checks these keys itself: none is collected
         std::vector<sqlite::value> values;
         key_set seen;
     };
@@ -90,7 +112,8 @@ private:
         key_set keys;
     };
 
-    group& group_of(const model_desc<B>& target, std::string_view model, std::string_view field, reference_role role) {
+    group& group_of(const model_desc<B>& target, std::string_view model, std::string_view field, reference_role role,
+                    key_column stored_in) {
         // The names come from the same constants each time: equal pointers spare the compare.
         const auto same = [](std::string_view a, std::string_view b) {
             return (a.data() == b.data() && a.size() == b.size()) || a == b;
@@ -102,8 +125,17 @@ private:
         if (last_ < groups_.size() && is(groups_[last_])) return groups_[last_];
         for (last_ = 0; last_ < groups_.size(); ++last_)
             if (is(groups_[last_])) return groups_[last_];
-        groups_.push_back({&target, model, field, role, {}, {}});
+        groups_.push_back({&target, model, field, role, left_to_engine(target, stored_in), {}, {}});
         return groups_.back();
+    }
+
+    /// Keys naming rows the unit inserts or removes are always checked here: SQLite would accept
+    /// a key of a row removed later in the unit, and could not say which rows form a cycle.
+    bool left_to_engine(const model_desc<B>& target, key_column stored_in) const {
+        const auto is_target = [&](const auto& entry) { return entry == &target; };
+        return engine_ != nullptr && std::none_of(inserted_tables_.begin(), inserted_tables_.end(), is_target) &&
+               std::none_of(removed_.begin(), removed_.end(), [&](const table_keys& t) { return t.table == &target; }) &&
+               engine_->enforces(stored_in.table, stored_in.column, target);
     }
 
     static key_set& keys_of(std::vector<table_keys>& all, const model_desc<B>& table) {
@@ -155,6 +187,8 @@ private:
         }
     }
 
+    engine_checks<B>* engine_;
+    std::vector<const model_desc<B>*> inserted_tables_;
     std::vector<group> groups_;
     std::size_t last_ = 0;  ///< the group group_of found last
     std::vector<table_keys> inserted_;

@@ -56,6 +56,9 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return rows_.size(); }
     [[nodiscard]] const void* object(std::size_t i) const noexcept { return rows_[i].object; }
     [[nodiscard]] bool inserts(std::size_t i) const noexcept { return rows_[i].insert; }
+    [[nodiscard]] bool inserts_any() const noexcept {
+        return std::any_of(rows_.begin(), rows_.end(), [](const row& r) { return r.insert; });
+    }
     /// Whether some row takes a foreign key from a parent object.
     [[nodiscard]] bool has_links() const noexcept { return !links_.empty(); }
     /// The parent object a row takes a foreign key from, or nullptr.
@@ -107,7 +110,8 @@ public:
                     if (pending_inserts.contains(link.parent)) continue;  // its key exists once the parent is written
                     key = link.parent_model->key_value(link.parent);
                 }
-                check.expect(rel.target(), model_->model, rel.foreign_key, reference_role::foreign_key, key);
+                check.expect(rel.target(), model_->model, rel.foreign_key, reference_role::foreign_key, key,
+                             {model_->table, rel.foreign_key});
             }
         }
     }
