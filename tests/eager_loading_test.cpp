@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -849,4 +850,48 @@ TEST_CASE("a per-parent limit or offset below zero is refused", "[eager][include
     REQUIRE_THROWS_WITH(relate::include(&User::posts).limit(-1),
                         "relate: include(&User::posts).limit(-1) needs a count of zero or more");
     REQUIRE_THROWS_AS(relate::include(&Post::tags).offset(-2), relate::error);
+}
+
+TEST_CASE("children reach their parents whatever the spread of the parents' keys", "[eager]") {
+    const auto load_and_check = [](const std::vector<std::int64_t>& ids) {
+        relate::database db{":memory:"};
+        blog::create_blog_tables(db);
+        relate::unit_of_work uow{db};
+        std::vector<User> users;
+        std::vector<Post> posts;
+        users.reserve(ids.size());
+        posts.reserve(ids.size() * 2);
+        for (const std::int64_t id : ids) {
+            users.push_back(User{.id = id, .name = "u" + std::to_string(id)});
+            for (int k = 0; k < static_cast<int>(users.size() % 3); ++k)
+                posts.push_back(Post{.userId = id, .title = std::to_string(id) + "/" + std::to_string(k)});
+        }
+        for (auto& u : users) uow.insert(u);
+        for (auto& p : posts) uow.insert(p);
+        uow.commit();
+        const auto loaded = db.query<User>().with(&User::posts, &User::profile).get();
+        REQUIRE(loaded.size() == ids.size());
+        for (const User& u : loaded) {
+            INFO("user " << u.id);
+            REQUIRE(u.posts.loaded());
+            CHECK(static_cast<std::int64_t>(u.posts.size()) == db.query<Post>().where(col<&Post::userId> == u.id).count());
+            for (const Post& p : u.posts) CHECK(p.userId == u.id);
+        }
+    };
+    std::vector<std::int64_t> ids;
+    SECTION("dense: every key of a range") {
+        for (std::int64_t i = 1; i <= 300; ++i) ids.push_back(i);
+    }
+    SECTION("dense with gaps, in no order") {
+        for (std::int64_t i = 300; i >= 1; --i)
+            if (i % 3 != 0) ids.push_back(i);
+    }
+    SECTION("sparse") {
+        for (std::int64_t i = 1; i <= 300; ++i) ids.push_back(i * 1000003);
+    }
+    SECTION("negative, and the ends of the range") {
+        ids = {std::numeric_limits<std::int64_t>::min(), -70, -69, -3, 5, std::numeric_limits<std::int64_t>::max()};
+        for (std::int64_t i = -60; i < -50; ++i) ids.push_back(i);
+    }
+    load_and_check(ids);
 }

@@ -2,6 +2,8 @@
 // Distinct keys in first-seen order, each with its slot (its place in that order). Integer keys,
 // nearly all keys, are found through an open-addressing table of their own; others (text, blobs)
 // through a hash map of values. The loader matches every related row to its parent through one.
+// Keys that fill most of their range (ids a table assigned) are found by their offset in it once
+// every key is in: related rows arrive in key order, and a hash would scatter those reads.
 
 #include <relate/sqlite/value.hpp>
 
@@ -43,10 +45,13 @@ public:
         if (const auto* integer = std::get_if<std::int64_t>(&key)) {
             if ((ints_ + 1) * 2 > table_.size()) grow();
             std::size_t i = home(*integer);
-            for (; table_[i] != 0; i = (i + 1) & (table_.size() - 1))
-                if (std::get<std::int64_t>(keys_[table_[i] - 1]) == *integer) return table_[i] - 1;
-            table_[i] = keys_.size() + 1;
+            for (; table_[i].slot != 0; i = (i + 1) & (table_.size() - 1))
+                if (table_[i].key == *integer) return table_[i].slot - 1;
+            table_[i] = {*integer, keys_.size() + 1};
             ++ints_;
+            if (ints_ == 1 || *integer < low_) low_ = *integer;
+            if (ints_ == 1 || *integer > high_) high_ = *integer;
+            by_offset_.clear();
         } else {
             const auto [at, inserted] = others_.try_emplace(key, keys_.size());
             if (!inserted) return at->second;
@@ -59,8 +64,12 @@ public:
     [[nodiscard]] std::size_t find(const sqlite::value& key) const {
         if (const auto* integer = std::get_if<std::int64_t>(&key)) {
             if (table_.empty()) return none;
-            for (std::size_t i = home(*integer); table_[i] != 0; i = (i + 1) & (table_.size() - 1))
-                if (std::get<std::int64_t>(keys_[table_[i] - 1]) == *integer) return table_[i] - 1;
+            if (dense()) {
+                if (*integer < low_ || *integer > high_) return none;
+                return by_offset_[static_cast<std::size_t>(*integer - low_)] - 1;
+            }
+            for (std::size_t i = home(*integer); table_[i].slot != 0; i = (i + 1) & (table_.size() - 1))
+                if (table_[i].key == *integer) return table_[i].slot - 1;
             return none;
         }
         const auto found = others_.find(key);
@@ -71,6 +80,18 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
 
 private:
+    /// Whether the integer keys fill at least half their range: by_offset_ is then made on the
+    /// first find, and holds slot + 1 by key - low_ (0: no such key).
+    bool dense() const {
+        if (!by_offset_.empty()) return true;
+        if (!others_.empty() || static_cast<std::uint64_t>(high_) - static_cast<std::uint64_t>(low_) >= 2 * ints_)
+            return false;
+        by_offset_.assign(static_cast<std::size_t>(high_ - low_) + 1, 0);
+        for (const entry& e : table_)
+            if (e.slot != 0) by_offset_[static_cast<std::size_t>(e.key - low_)] = e.slot;
+        return true;
+    }
+
     [[nodiscard]] std::size_t home(std::int64_t key) const noexcept {
         auto x = static_cast<std::uint64_t>(key);
         x ^= x >> 33;
@@ -80,19 +101,28 @@ private:
     }
 
     void grow() {
-        std::vector<std::size_t> old = std::move(table_);
-        table_.assign(old.empty() ? 64 : old.size() * 2, 0);
-        for (const std::size_t entry : old) {
-            if (entry == 0) continue;
-            std::size_t i = home(std::get<std::int64_t>(keys_[entry - 1]));
-            while (table_[i] != 0) i = (i + 1) & (table_.size() - 1);
-            table_[i] = entry;
+        std::vector<entry> old = std::move(table_);
+        table_.assign(old.empty() ? 64 : old.size() * 2, entry{});
+        for (const entry& e : old) {
+            if (e.slot == 0) continue;
+            std::size_t i = home(e.key);
+            while (table_[i].slot != 0) i = (i + 1) & (table_.size() - 1);
+            table_[i] = e;
         }
     }
 
+    /// An integer key with its slot + 1, beside it so that a probe reads one cache line; slot 0: free.
+    struct entry {
+        std::int64_t key = 0;
+        std::size_t slot = 0;
+    };
+
     std::vector<sqlite::value> keys_;
-    std::vector<std::size_t> table_;  ///< slot + 1 of an integer key, 0 when free; a power of two in size
+    std::vector<entry> table_;  ///< a power of two in size
     std::size_t ints_ = 0;
+    std::int64_t low_ = 0;   ///< the least integer key
+    std::int64_t high_ = 0;  ///< the greatest
+    mutable std::vector<std::size_t> by_offset_;
     std::unordered_map<sqlite::value, std::size_t, value_hash> others_;
 };
 

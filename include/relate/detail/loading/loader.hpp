@@ -241,8 +241,9 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent])
                 ops.append_copy(relation_of(parent), relation);
         });
-        if (!single) {
-            // Gathered once every row is in: appending moves earlier rows.
+        // Gathered once every row is in (appending moves earlier rows), and only when something
+        // reads them: a target without relations has nothing to stamp.
+        if (!single && (!target.relations.empty() || !node.nested.empty() || !node.aggregates.empty())) {
             rows.clear();
             for (std::size_t i = 0; i < parents.size(); ++i)
                 for (std::size_t k = 0, n = ops.size(relation_of(i)); k < n; ++k) rows.push_back(ops.at(relation_of(i), k));
