@@ -111,6 +111,7 @@ public:
         std::size_t slot_;
     };
 
+    /// Opens the `size` connections now: a file that cannot be opened is the constructor's error.
     pool(std::string path, std::size_t size, database_options options = {})
         : path_(std::move(path)), options_(options), gate_(options.busy_timeout), slots_(size) {
         if (size == 0) throw error("relate: a pool needs at least one connection");
