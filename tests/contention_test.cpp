@@ -16,6 +16,7 @@
 
 #include "child_process.hpp"
 #include "temp_file.hpp"
+#include "writer_models.hpp"
 
 #include <relate/relate.hpp>
 
@@ -32,34 +33,7 @@
 #include <thread>
 #include <vector>
 
-namespace contention_models {
-
-struct Unit;
-struct Entry;
-
-struct Writer {
-    std::int64_t id = 0;
-    relate::has_many<Unit> units;
-};
-
-struct Unit {
-    std::int64_t id = 0;
-    std::int64_t writerId = 0;
-    std::int64_t seq = 0;  ///< 0, 1, ... in the order the writer committed
-    relate::belongs_to<Writer> writer;
-    relate::has_many<Entry, relate::cascade> entries;
-};
-
-struct Entry {
-    std::int64_t id = 0;
-    std::int64_t unitId = 0;
-    std::string text;
-    relate::belongs_to<Unit> unit;
-};
-
-}  // namespace contention_models
-
-using namespace contention_models;
+using namespace writer_models;
 using relate::col;
 
 namespace {

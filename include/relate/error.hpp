@@ -88,6 +88,12 @@ public:
     using error::error;
 };
 
+/// relate::pool: every connection stayed in use for the whole timeout of pool.acquire(timeout).
+class pool_timeout : public error {
+public:
+    using error::error;
+};
+
 /// An identifier or schema change relate refuses (migrations).
 class schema_error : public error {
 public:

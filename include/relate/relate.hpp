@@ -1,6 +1,7 @@
 #pragma once
 // relate: a header-only C++20 ORM over SQLite. Include this header; link SQLite. Optional headers:
-// <relate/format.hpp> (fmt::print of models, needs fmt) and <relate/json.hpp> (needs nlohmann/json).
+// <relate/format.hpp> (fmt::print of models, needs fmt), <relate/json.hpp> (needs nlohmann/json)
+// and <relate/pool.hpp> (relate::pool, connections shared by threads).
 
 #include <relate/blueprint.hpp>
 #include <relate/column_type.hpp>

@@ -19,6 +19,7 @@
 namespace relate::sqlite {
 
 class connection;
+class write_gate;
 
 /// One thread's use of a connection, from the first call until the last statement lease and
 /// transaction end: another thread that starts using the connection meanwhile gets
@@ -148,6 +149,11 @@ public:
     /// How long a statement waits for another connection's lock before SQLITE_BUSY.
     [[nodiscard]] std::chrono::milliseconds busy_timeout() const noexcept { return busy_timeout_; }
 
+    /// The gate this connection's write transactions pass before BEGIN IMMEDIATE (relate::pool
+    /// sets its own); null, the default, leaves writers to the busy handler alone.
+    void set_write_gate(write_gate* gate) noexcept { gate_ = gate; }
+    [[nodiscard]] write_gate* gate() const noexcept { return gate_; }
+
     /// Calls `observer` with the SQL text and run time of every data statement relate runs on
     /// this connection (those stats() counts); an empty function stops it.
     void on_statement(statement_observer observer) { observer_ = std::move(observer); }
@@ -242,6 +248,7 @@ private:
     std::chrono::milliseconds busy_timeout_;
     bool has_json_each_ = false;
     std::chrono::steady_clock::time_point busy_since_;
+    write_gate* gate_ = nullptr;
     const void* user_ = nullptr;  ///< this_thread_mark() of the thread using the connection
     int uses_ = 0;  ///< touched only by the thread in user_
     statistics stats_;
