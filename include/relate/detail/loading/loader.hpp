@@ -155,7 +155,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             limit_depth, node.origin->owner, node.origin->member));
     if (parents.empty()) return;
     const relation_desc<B>& r = model.relations[node.relation];
-    if (r.kind == relation_kind::morph_to) return load_morph_to(s, model, node, parents);
+    if (r.load_by_type != nullptr) return r.load_by_type(s, model, node, parents);
     const model_desc<B>& target = r.target();
     const relation_ops& ops = *r.ops;
     const auto relation_of = [&](std::size_t i) { return model_desc<B>::at(parents[i], r.offset); };

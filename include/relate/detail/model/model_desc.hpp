@@ -14,6 +14,7 @@
 #include <relate/relation.hpp>
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,14 @@ struct column_desc {
 
 template <class B>
 struct model_desc;
+template <class B>
+struct session;
+struct include_node;
+
+/// Loads a morph_to edge, one statement per target type. Defined by the loader; a relation takes
+/// its address only when it is a morph_to, so a program without one never compiles it.
+template <class B>
+void load_morph_to(session<B>& s, const model_desc<B>& model, const include_node& node, std::span<void* const> parents);
 
 /// A function rather than a pointer, so models that name each other can point at each other.
 template <class B>
@@ -85,6 +94,8 @@ struct relation_desc {
     std::size_t morph_type_column_index = no_column;
     std::string_view morph_type;
     std::vector<morph_target<B>> morph_targets;  ///< morph_to: its target types, in declaration order
+    /// morph_to: load_morph_to<B>; else nullptr.
+    void (*load_by_type)(session<B>&, const model_desc<B>&, const include_node&, std::span<void* const>) = nullptr;
 
     [[nodiscard]] bool many() const noexcept { return is_many(kind); }
     /// has_many_through / has_one_through: read through the intermediate table `junction`.
@@ -271,7 +282,8 @@ relation_desc<B> describe_relation(const T& probe) {
         }
         links = make_link_statements<B>(E::junction, E::junction_owner_key, E::junction_target_key, extra);
     }
-    return {E::member,
+    relation_desc<B> out{
+            E::member,
             static_cast<std::size_t>(reinterpret_cast<const char*>(&get_field<I>(probe)) -
                                      reinterpret_cast<const char*>(&probe)),
             E::kind,
@@ -293,6 +305,8 @@ relation_desc<B> describe_relation(const T& probe) {
                                                : TL::find_column(E::morph_type_column),
             E::morph_type,
             std::move(morph_targets)};
+    if constexpr (E::kind == relation_kind::morph_to) out.load_by_type = &load_morph_to<B>;
+    return out;
 }
 
 template <class B, class T, std::size_t K>

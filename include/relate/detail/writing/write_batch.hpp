@@ -75,6 +75,7 @@ public:
     void add_upsert(void* object, std::span<const std::size_t> conflict) {
         rows_.push_back({object, true, static_cast<std::uint32_t>(conflicts_.size()), no_link, {}});
         conflicts_.push_back(conflict);
+        write_upsert_ = &upsert_row<B>;  // compiled only where a program upserts
     }
     /// Drops every staged write of the object (its insert was cancelled by a remove).
     void cancel(const void* object) {
@@ -151,7 +152,7 @@ private:
 
     void write_row(session<B>& s, row& r) {
         if (r.conflict != no_conflict)
-            upsert_row(s, *model_, r.object, conflicts_[r.conflict]);
+            write_upsert_(s, *model_, r.object, conflicts_[r.conflict]);
         else if (r.insert)
             insert_row(s, *model_, r.object);
         else
@@ -162,6 +163,7 @@ private:
     std::vector<row> rows_;
     std::vector<kept_link> links_;  ///< few rows take a key from a parent object: theirs are kept here
     std::vector<std::span<const std::size_t>> conflicts_;  ///< the conflict columns of upserts
+    void (*write_upsert_)(session<B>&, const model_desc<B>&, void*, std::span<const std::size_t>) = nullptr;
 };
 
 }  // namespace relate::detail
