@@ -7,6 +7,7 @@
 
 #include <relate/sqlite/value.hpp>
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -43,6 +44,7 @@ public:
     /// The slot of `key`, added if new.
     std::size_t add(const sqlite::value& key) {
         if (const auto* integer = std::get_if<std::int64_t>(&key)) {
+            if (!by_offset_.empty()) by_hash();
             if ((ints_ + 1) * 2 > table_.size()) grow();
             std::size_t i = home(*integer);
             for (; table_[i].slot != 0; i = (i + 1) & (table_.size() - 1))
@@ -51,7 +53,6 @@ public:
             ++ints_;
             if (ints_ == 1 || *integer < low_) low_ = *integer;
             if (ints_ == 1 || *integer > high_) high_ = *integer;
-            by_offset_.clear();
         } else {
             const auto [at, inserted] = others_.try_emplace(key, keys_.size());
             if (!inserted) return at->second;
@@ -63,7 +64,7 @@ public:
     /// The slot of `key`, or none.
     [[nodiscard]] std::size_t find(const sqlite::value& key) const {
         if (const auto* integer = std::get_if<std::int64_t>(&key)) {
-            if (table_.empty()) return none;
+            if (ints_ == 0) return none;
             if (dense()) {
                 if (*integer < low_ || *integer > high_) return none;
                 return by_offset_[static_cast<std::size_t>(*integer - low_)] - 1;
@@ -80,8 +81,8 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
 
 private:
-    /// Whether the integer keys fill at least half their range: by_offset_ is then made on the
-    /// first find, and holds slot + 1 by key - low_ (0: no such key).
+    /// Whether the integer keys fill at least half their range: by_offset_, holding slot + 1 by
+    /// key - low_ (0: no such key), then takes the place of the table on the first find.
     bool dense() const {
         if (!by_offset_.empty()) return true;
         if (!others_.empty() || static_cast<std::uint64_t>(high_) - static_cast<std::uint64_t>(low_) >= 2 * ints_)
@@ -89,7 +90,20 @@ private:
         by_offset_.assign(static_cast<std::size_t>(high_ - low_) + 1, 0);
         for (const entry& e : table_)
             if (e.slot != 0) by_offset_[static_cast<std::size_t>(e.key - low_)] = e.slot;
+        std::vector<entry>().swap(table_);
         return true;
+    }
+
+    /// Back to the table, for a key added after a find.
+    void by_hash() {
+        by_offset_.clear();
+        table_.assign(std::bit_ceil(2 * ints_ + 2), entry{});
+        for (std::size_t slot = 0; slot < keys_.size(); ++slot)
+            if (const auto* integer = std::get_if<std::int64_t>(&keys_[slot])) {
+                std::size_t i = home(*integer);
+                while (table_[i].slot != 0) i = (i + 1) & (table_.size() - 1);
+                table_[i] = {*integer, slot + 1};
+            }
     }
 
     [[nodiscard]] std::size_t home(std::int64_t key) const noexcept {
@@ -118,7 +132,7 @@ private:
     };
 
     std::vector<sqlite::value> keys_;
-    std::vector<entry> table_;  ///< a power of two in size
+    mutable std::vector<entry> table_;  ///< a power of two in size; released once by_offset_ is made
     std::size_t ints_ = 0;
     std::int64_t low_ = 0;   ///< the least integer key
     std::int64_t high_ = 0;  ///< the greatest
