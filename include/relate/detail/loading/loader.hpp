@@ -217,6 +217,8 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         const int pivot_column = result_column(read, read.size(), first);  // after the target's columns
         const bool single = !r.many();
         std::vector<char> taken(single ? index.keys.size() : 0);  // has_one: the first row wins
+        void* last_row = nullptr;   // has_many, belongs_to_many: the row appended last
+        std::size_t appended = 0;  // and how many, copies included
         run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
             const std::size_t slot = index.keys.find(st.column_value(owner_column));
             if (slot == key_index::none) return;
@@ -235,23 +237,29 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
                 return;
             }
             void* const relation = relation_of(parent);
-            read_row(st, target, ops.append(relation), first, read);
+            last_row = ops.append(relation);
+            read_row(st, target, last_row, first, read);
             if (r.pivot != nullptr) read_row(st, *r.pivot, ops.last_pivot(relation), pivot_column);
+            stamp_row(target, last_row, true);  // while the row is in cache; one row alone is restamped below
+            ++appended;
             // Parents sharing a key (a row loaded twice) each get their own copy.
-            for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent])
+            for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent]) {
                 ops.append_copy(relation_of(parent), relation);
+                ++appended;  // a copy of a stamped row
+            }
         });
-        // Gathered once every row is in (appending moves earlier rows), and only when something
-        // reads them: a target without relations has nothing to stamp.
-        if (!single && (!target.relations.empty() || !node.nested.empty() || !node.aggregates.empty())) {
-            rows.clear();
-            for (std::size_t i = 0; i < parents.size(); ++i)
-                for (std::size_t k = 0, n = ops.size(relation_of(i)); k < n; ++k) rows.push_back(ops.at(relation_of(i), k));
+        if (!single) {
+            if (appended == 1) stamp_row(target, last_row, false);
+            // Nested includes and aggregates read the rows, gathered once every row is in
+            // (appending moves earlier rows).
+            if (!node.nested.empty() || !node.aggregates.empty())
+                for (std::size_t i = 0; i < parents.size(); ++i)
+                    for (std::size_t k = 0, n = ops.size(relation_of(i)); k < n; ++k) rows.push_back(ops.at(relation_of(i), k));
         }
     }
 
-    const bool several = rows.size() > 1;
-    for (void* row : rows) stamp_row(target, row, several);
+    if (r.kind == relation_kind::belongs_to || !r.many())
+        for (void* row : rows) stamp_row(target, row, rows.size() > 1);
     if (!node.nested.empty()) load_list(s, target, node.nested, rows, depth + 1);
     load_aggregates(s, target, node.aggregates, rows);
 }
