@@ -19,19 +19,20 @@ namespace relate::detail {
 template <class B>
 class engine_checks {
 public:
-    /// Reads the connection's state inside the commit's transaction: the schema is stable then.
-    explicit engine_checks(session<B>& s) : session_(&s), on_(s.conn.enforces_foreign_keys()) {
-        if (!on_) return;
-        const std::int64_t version = s.conn.schema_version();
-        if (version != s.engine_references_schema) {
-            s.engine_references.clear();
-            s.engine_references_schema = version;
-        }
-    }
+    /// Made inside the commit's transaction: the schema is stable while it lives.
+    explicit engine_checks(session<B>& s) : session_(&s), on_(s.conn.enforces_foreign_keys()) {}
 
     /// Whether SQLite refuses a write of `table.column` that names no row of `parent` by its key.
     bool enforces(std::string_view table, std::string_view column, const model_desc<B>& parent) {
         if (!on_) return false;
+        if (!schema_read_) {  // once per commit that stores a key
+            schema_read_ = true;
+            const std::int64_t version = session_->conn.schema_version();
+            if (version != session_->engine_references_schema) {
+                session_->engine_references.clear();
+                session_->engine_references_schema = version;
+            }
+        }
         auto& known = session_->engine_references;
         const auto found = std::find_if(known.begin(), known.end(), [&](const auto& r) {
             return r.parent == &parent && same_identifier(r.table, table) && same_identifier(r.column, column);
@@ -66,6 +67,7 @@ private:
 
     session<B>* session_;
     bool on_;
+    bool schema_read_ = false;
 };
 
 }  // namespace relate::detail
