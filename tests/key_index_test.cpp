@@ -23,12 +23,18 @@ void check_finds(const key_index& index, const std::vector<std::int64_t>& added)
         INFO("key " << added[slot]);
         CHECK(index.find(value(added[slot])) == slot);
     }
-    for (const std::int64_t key : added)
-        for (const std::int64_t near : {key - 1, key + 1})
-            if (std::find(added.begin(), added.end(), near) == added.end()) {
-                INFO("absent key " << near);
-                CHECK(index.find(value(near)) == key_index::none);
+    constexpr std::int64_t least = std::numeric_limits<std::int64_t>::min();
+    constexpr std::int64_t greatest = std::numeric_limits<std::int64_t>::max();
+    for (const std::int64_t key : added) {
+        std::vector<std::int64_t> near;
+        if (key > least) near.push_back(key - 1);
+        if (key < greatest) near.push_back(key + 1);
+        for (const std::int64_t k : near)
+            if (std::find(added.begin(), added.end(), k) == added.end()) {
+                INFO("absent key " << k);
+                CHECK(index.find(value(k)) == key_index::none);
             }
+    }
 }
 
 }  // namespace
