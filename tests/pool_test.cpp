@@ -356,7 +356,7 @@ TEST_CASE("4 writers and 4 readers sharing a pool of 8 on a WAL file never see S
                         Unit unit{.writerId = static_cast<std::int64_t>(w) + 1, .seq = committed[w]};
                         std::array<Entry, entries_per_unit> entries;
                         relate::unit_of_work uow{*db};
-                        uow.insert(unit);  // validated: a SELECT on writers, then the inserts
+                        uow.insert(unit);  // its key to writers is checked (by SQLite: the table declares it)
                         for (Entry& entry : entries) {
                             entry.text = "unit " + std::to_string(unit.seq);
                             uow.insert(entry, relate::parent(&Entry::unit, unit));

@@ -258,7 +258,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         }
     }
 
-    if (r.kind == relation_kind::belongs_to || !r.many())
+    if (!r.many())  // the many kinds stamped each row as they read it
         for (void* row : rows) stamp_row(target, row, rows.size() > 1);
     if (!node.nested.empty()) load_list(s, target, node.nested, rows, depth + 1);
     load_aggregates(s, target, node.aggregates, rows);
