@@ -25,6 +25,7 @@
 #include <relate/detail/schema/table_change.hpp>
 #include <relate/detail/schema/table_creation.hpp>
 #include <relate/error.hpp>
+#include <relate/sqlite/backend.hpp>
 #include <relate/sqlite/connection.hpp>
 
 #include <relate/detail/core/text.hpp>
@@ -42,7 +43,11 @@ inline constexpr std::string_view migrations_table = "relate_migrations";
 }  // namespace detail
 
 /// What a migration's steps use to change the schema. db.migrate and db.rollback make one.
-class schema {
+/// Users name it relate::schema. A template on the backend whose statements it runs, so that only
+/// a program that migrates compiles the code that changes tables (a third of what a file that
+/// includes <relate/relate.hpp> and uses nothing would otherwise compile).
+template <class B>
+class basic_schema {
 public:
     /// Creates a table: s.create("posts", [](relate::blueprint& t) { t.id(); t.text("title"); }).
     void create(std::string_view table, const std::function<void(blueprint&)>& define) {
@@ -51,7 +56,7 @@ public:
             throw schema_error(detail::format("relate: cannot create table {}: it already exists", table));
         blueprint t{table};
         define(t);
-        for (const auto& sql : detail::table_creation(t).statements()) run_.run(sql);
+        for (const auto& sql : detail::table_creation<B>(t).statements()) run_.run(sql);
     }
 
     /// Changes an existing table, one call of the blueprint after the other, in the order written:
@@ -63,7 +68,7 @@ public:
             throw schema_error(detail::format("relate: cannot change table {}: it does not exist", table));
         blueprint t{table};
         define(t);
-        detail::table_change(run_, t).apply();
+        detail::table_change<B>(run_, t).apply();
     }
 
     /// Drops a table; relate::schema_error when there is none.
@@ -108,7 +113,7 @@ public:
 private:
     friend class detail::migration_step;
     /// `log`, when given, receives every statement the schema runs (db.pretend_migrate).
-    explicit schema(sqlite::connection& conn, std::vector<std::string>* log = nullptr) : run_(conn, log) {}
+    explicit basic_schema(sqlite::connection& conn, std::vector<std::string>* log = nullptr) : run_(conn, log) {}
 
     static void validate_table(std::string_view table) {
         detail::validate_identifier(table, "table");
@@ -119,6 +124,8 @@ private:
 
     detail::ddl_runner run_;
 };
+
+using schema = basic_schema<sqlite::backend>;
 
 /// A named change to the schema: `up` applies it, `down` (optional) undoes it for db.rollback.
 /// Names are recorded in relate_migrations; give them a sortable prefix such as a date.

@@ -108,7 +108,7 @@ struct keyed_query {
     [[nodiscard]] std::size_t extra_parameters() const {
         std::size_t n = per_key_limit ? 3 : per_key_offset ? 1 : 0;
         if (where != nullptr)
-            for (const auto& p : where->pieces) n += std::holds_alternative<value_piece>(p) ? 1 : 0;
+            for (const auto& p : where->pieces) n += p.what == piece::kind::value ? 1 : 0;
         return n;
     }
 };

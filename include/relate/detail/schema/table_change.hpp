@@ -27,6 +27,8 @@
 
 namespace relate::detail {
 
+/// A template on the backend: compiled only by programs that migrate (relate::basic_schema).
+template <class B>
 class table_change {
 public:
     table_change(ddl_runner& run, const blueprint& t) : run_(run), t_(t), table_(t.table()) {}
@@ -268,7 +270,7 @@ private:
         return q->step();
     }
 
-    std::vector<queued_index>::iterator queued(std::string_view index) {
+    typename std::vector<queued_index>::iterator queued(std::string_view index) {
         return std::find_if(queued_.begin(), queued_.end(),
                             [&](const queued_index& q) { return same_identifier(q.index.name, index); });
     }

@@ -20,6 +20,8 @@
 
 namespace relate::detail {
 
+/// A template on the backend: compiled only by programs that migrate (relate::basic_schema).
+template <class B>
 class table_creation {
 public:
     explicit table_creation(const blueprint& t) : t_(t), table_(t.table()) {}

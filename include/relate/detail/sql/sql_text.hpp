@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 namespace relate::detail {
@@ -42,21 +41,21 @@ inline std::string qualified_column(std::string_view table, std::string_view col
     return out;
 }
 
-/// A reference to a column of the table in `scope`: 0 is the statement's own table, k > 0 the
-/// k-th correlated subquery alias ("r1", "r2", ...) that relate::has introduces.
-struct column_piece {
-    std::string_view column;
-    int scope = 0;
-};
-
-/// A value bound at this point; `placeholder` says whether the piece itself renders as "?"
-/// (false for values of relate::raw, whose text carries its own placeholders).
-struct value_piece {
-    sqlite::value value;
+/// One piece of a fragment: text; a reference to a column of the table in `scope` (0 is the
+/// statement's own table, k > 0 the k-th correlated subquery alias "r1", "r2", ... that relate::has
+/// introduces); or a bound value, with `placeholder` saying whether the piece itself renders as "?"
+/// (false for values of relate::raw, whose text carries its own placeholders). A tagged struct
+/// rather than a std::variant: every file that builds a query compiles it, and a variant's
+/// machinery cost more compile time than the whole renderer.
+struct piece {
+    enum class kind : unsigned char { text, column, value };
+    kind what = kind::text;
     bool placeholder = true;
+    int scope = 0;
+    std::string text;
+    std::string_view column;
+    sqlite::value value;
 };
-
-using piece = std::variant<std::string, column_piece, value_piece>;
 
 /// A piece of SQL: text, column references and bound values, in order.
 struct fragment {
@@ -64,15 +63,15 @@ struct fragment {
     int max_scope = 0;  ///< the deepest subquery alias used inside
 
     fragment& text(std::string t) {
-        pieces.emplace_back(std::move(t));
+        pieces.push_back({.what = piece::kind::text, .text = std::move(t)});
         return *this;
     }
     fragment& column(std::string_view name, int scope = 0) {
-        pieces.emplace_back(column_piece{name, scope});
+        pieces.push_back({.what = piece::kind::column, .scope = scope, .column = name});
         return *this;
     }
     fragment& value(sqlite::value v, bool placeholder = true) {
-        pieces.emplace_back(value_piece{std::move(v), placeholder});
+        pieces.push_back({.what = piece::kind::value, .placeholder = placeholder, .value = std::move(v)});
         return *this;
     }
     fragment& append(const fragment& other) {
@@ -83,14 +82,14 @@ struct fragment {
     /// Moves the references to the own table (scope 0) into subquery scope `scope`.
     fragment& rescope(int scope) {
         for (auto& p : pieces)
-            if (auto* c = std::get_if<column_piece>(&p); c != nullptr && c->scope == 0) c->scope = scope;
+            if (p.what == piece::kind::column && p.scope == 0) p.scope = scope;
         max_scope = std::max(max_scope, scope);
         return *this;
     }
     /// Names `table` in the references to the own table: a condition on a joined table.
     fragment& qualify(std::string_view table) {
         for (auto& p : pieces)
-            if (auto* c = std::get_if<column_piece>(&p); c != nullptr && c->scope == 0) p = qualified_column(table, c->column);
+            if (p.what == piece::kind::column && p.scope == 0) p = {.text = qualified_column(table, p.column)};
         return *this;
     }
     [[nodiscard]] bool empty() const noexcept { return pieces.empty(); }
@@ -152,19 +151,22 @@ struct sql_statement {
     /// Renders a fragment; `own_table` qualifies scope-0 columns.
     void append(const fragment& f, std::string_view own_table) {
         for (const auto& p : f.pieces) {
-            if (const auto* t = std::get_if<std::string>(&p)) {
-                sql += *t;
-            } else if (const auto* c = std::get_if<column_piece>(&p)) {
-                if (c->scope == 0)
+            switch (p.what) {
+            case piece::kind::text:
+                sql += p.text;
+                break;
+            case piece::kind::column:
+                if (p.scope == 0)
                     append_quoted(sql, own_table);
                 else
-                    sql += detail::format("\"r{}\"", c->scope);
+                    sql += detail::format("\"r{}\"", p.scope);
                 sql += '.';
-                append_quoted(sql, c->column);
-            } else {
-                const auto& v = std::get<value_piece>(p);
-                if (v.placeholder) sql += '?';
-                args.push_back(v.value);
+                append_quoted(sql, p.column);
+                break;
+            case piece::kind::value:
+                if (p.placeholder) sql += '?';
+                args.push_back(p.value);
+                break;
             }
         }
     }
