@@ -32,6 +32,10 @@
 
 namespace relate {
 
+namespace sqlite {
+struct backend;
+}  // namespace sqlite
+
 namespace detail {
 
 /// Where a foreign key points, and what deleting the parent row does to its rows.
@@ -167,7 +171,8 @@ public:
     [[nodiscard]] const detail::column_spec& spec() const noexcept { return spec_; }
 
 private:
-    friend class blueprint;
+    template <class>
+    friend class basic_blueprint;
     std::string table_;
     detail::column_spec spec_;
 };
@@ -210,9 +215,12 @@ private:
 /// What a migration says about one table. In schema::create every call adds to the new table;
 /// in schema::table the calls change the table in the order they are written: columns are added
 /// (or changed with change()), and columns, indexes, keys and foreign keys dropped or renamed.
-class blueprint {
+/// Users name it relate::blueprint; a template on the backend, as relate::basic_schema is, so that
+/// only a program that migrates compiles it.
+template <class B>
+class basic_blueprint {
 public:
-    explicit blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
+    explicit basic_blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
 
     /// The integer primary key SQLite assigns on insert (a model's `std::int64_t id`).
     column_blueprint& id(std::string_view name = "id") {
@@ -321,5 +329,7 @@ private:
     std::deque<column_blueprint> columns_;
     std::deque<foreign_key_blueprint> foreign_keys_;
 };
+
+using blueprint = basic_blueprint<sqlite::backend>;
 
 }  // namespace relate

@@ -50,11 +50,11 @@ template <class B>
 class basic_schema {
 public:
     /// Creates a table: s.create("posts", [](relate::blueprint& t) { t.id(); t.text("title"); }).
-    void create(std::string_view table, const std::function<void(blueprint&)>& define) {
+    void create(std::string_view table, const std::function<void(basic_blueprint<B>&)>& define) {
         validate_table(table);
         if (detail::table_exists(run_.conn(), table))
             throw schema_error(detail::format("relate: cannot create table {}: it already exists", table));
-        blueprint t{table};
+        basic_blueprint<B> t{table};
         define(t);
         for (const auto& sql : detail::table_creation<B>(t).statements()) run_.run(sql);
     }
@@ -62,11 +62,11 @@ public:
     /// Changes an existing table, one call of the blueprint after the other, in the order written:
     /// columns are added and renamed with ALTER TABLE, and a drop or change of a column, a foreign
     /// key or the primary key rebuilds the table (detail/table_change.hpp).
-    void table(std::string_view table, const std::function<void(blueprint&)>& define) {
+    void table(std::string_view table, const std::function<void(basic_blueprint<B>&)>& define) {
         validate_table(table);
         if (!detail::table_exists(run_.conn(), table))
             throw schema_error(detail::format("relate: cannot change table {}: it does not exist", table));
-        blueprint t{table};
+        basic_blueprint<B> t{table};
         define(t);
         detail::table_change<B>(run_, t).apply();
     }

@@ -31,10 +31,10 @@ namespace relate::detail {
 template <class B>
 class table_change {
 public:
-    table_change(ddl_runner& run, const blueprint& t) : run_(run), t_(t), table_(t.table()) {}
+    table_change(ddl_runner& run, const basic_blueprint<B>& t) : run_(run), t_(t), table_(t.table()) {}
 
     void apply() {
-        for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { apply(op); }, operation);
+        for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { this->apply(op); }, operation);
         flush();
     }
 
@@ -289,7 +289,7 @@ private:
     }
 
     ddl_runner& run_;
-    const blueprint& t_;
+    const basic_blueprint<B>& t_;
     std::string table_;
     std::optional<live_table> live_;      ///< the table as the gathered rebuild found it
     std::optional<table_shape> pending_;  ///< what the gathered rebuild will make

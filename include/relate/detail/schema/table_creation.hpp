@@ -24,10 +24,10 @@ namespace relate::detail {
 template <class B>
 class table_creation {
 public:
-    explicit table_creation(const blueprint& t) : t_(t), table_(t.table()) {}
+    explicit table_creation(const basic_blueprint<B>& t) : t_(t), table_(t.table()) {}
 
     std::vector<std::string> statements() {
-        for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { apply(op); }, operation);
+        for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { this->apply(op); }, operation);
         if (t_.columns().empty()) throw schema_error(detail::format("relate: table {} needs at least one column", table_));
         if (!primary_key_.empty()) {
             if (std::any_of(t_.columns().begin(), t_.columns().end(), [](const auto& c) { return c.spec().primary_key; }))
@@ -91,7 +91,7 @@ private:
         return nullptr;
     }
 
-    const blueprint& t_;
+    const basic_blueprint<B>& t_;
     std::string table_;
     std::vector<std::string> definitions_;
     std::vector<std::string> foreign_keys_;
