@@ -160,6 +160,31 @@ TEST_CASE("a pool needs at least one connection", "[pool]") {
                            Catch::Matchers::Message("relate: a pool needs at least one connection"));
 }
 
+TEST_CASE("a pool made before SQLite is first used switches off SQLite's memory statistics", "[pool]") {
+    // Their process-wide lock serialised every allocation of the pool's connections: W3 through a
+    // pool did not scale to a second thread (benchmarks/pool_readers.cpp). SQLite as a program
+    // finds it at start, with the statistics on as Debian builds it:
+    REQUIRE(sqlite3_shutdown() == SQLITE_OK);
+    REQUIRE(sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) == SQLITE_OK);
+    const relate_test::temp_file file;
+
+    SECTION("a pool made first switches them off") {
+        pool_type pool{file.path(), 2};
+        auto a = pool.acquire();
+        a->create_tables<Writer, Unit, Entry>();
+        CHECK(pool.acquire()->query<Writer>().count() == 0);
+        CHECK(sqlite3_memory_used() == 0);  // counted, it would be the open connections' caches
+    }
+    SECTION("a pool made after SQLite is in use leaves them on, and works as well") {
+        relate::database first{file.path()};
+        pool_type pool{file.path(), 2};
+        auto a = pool.acquire();
+        a->create_tables<Writer, Unit, Entry>();
+        CHECK(pool.acquire()->query<Writer>().count() == 0);
+        CHECK(sqlite3_memory_used() > 0);
+    }
+}
+
 TEST_CASE("a connection given back inside a transaction is rolled back before it is lent again", "[pool]") {
     const relate_test::temp_file file;
     create_database(file);

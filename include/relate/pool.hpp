@@ -35,6 +35,13 @@ namespace relate {
 
 namespace detail {
 
+/// SQLite counts every allocation of every connection under one process-wide lock (its memory
+/// statistics, sqlite3_memory_used()), which keeps threads reading through their own connections
+/// from running at once. The statistics can only be switched off before SQLite is first used: a
+/// pool made first does so; otherwise SQLite refuses (SQLITE_MISUSE, which a SQLITE_CONFIG_LOG
+/// callback sees) and nothing changes.
+inline void stop_sqlite_memory_statistics() noexcept { static_cast<void>(sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)); }
+
 /// A ticket lock: writers are let through in the order they arrived. One whose turn does not come
 /// within the busy timeout gives up as SQLite would, with SQLITE_BUSY, and its ticket is skipped.
 class fifo_write_gate final : public sqlite::write_gate {
@@ -115,6 +122,7 @@ public:
     pool(std::string path, std::size_t size, database_options options = {})
         : path_(std::move(path)), options_(options), gate_(options.busy_timeout), slots_(size) {
         if (size == 0) throw error("relate: a pool needs at least one connection");
+        detail::stop_sqlite_memory_statistics();
         free_.reserve(size);  // release() pushes without allocating
         for (std::size_t slot = size; slot-- > 0;) {
             slots_[slot] = open();
