@@ -11,7 +11,7 @@
 //
 // std::optional<T> of any column type is a nullable column; it needs no specialisation.
 
-#include <chrono>
+#include <relate/detail/core/chrono.hpp>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>

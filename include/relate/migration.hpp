@@ -38,6 +38,7 @@
 namespace relate {
 
 namespace detail {
+template <class B>
 class migration_step;
 inline constexpr std::string_view migrations_table = "relate_migrations";
 }  // namespace detail
@@ -111,7 +112,7 @@ public:
     void execute(const std::string& sql) { run_.run(sql); }
 
 private:
-    friend class detail::migration_step;
+    friend class detail::migration_step<B>;
     /// `log`, when given, receives every statement the schema runs (db.pretend_migrate).
     explicit basic_schema(sqlite::connection& conn, std::vector<std::string>* log = nullptr) : run_(conn, log) {}
 

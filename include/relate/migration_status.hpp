@@ -7,7 +7,7 @@
 //   for (const auto& m : db.migration_status(migrations))
 //       fmt::print("{} {}\n", m.applied ? "ran    " : "pending", m.name);
 
-#include <chrono>
+#include <relate/detail/core/chrono.hpp>
 #include <optional>
 #include <string>
 #include <vector>

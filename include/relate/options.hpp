@@ -2,7 +2,7 @@
 // Options of a relate::database, set once when it opens:
 //   relate::database db{"app.db", {.prevent_lazy_loading = true}};
 
-#include <chrono>
+#include <relate/detail/core/chrono.hpp>
 #include <cstddef>
 
 namespace relate {

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
+#include <relate/detail/core/chrono.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
+#include <relate/detail/core/chrono.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>

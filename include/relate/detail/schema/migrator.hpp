@@ -20,7 +20,7 @@
 #include <relate/detail/core/text.hpp>
 
 #include <algorithm>
-#include <chrono>
+#include <relate/detail/core/chrono.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -36,8 +36,12 @@
 
 namespace relate::detail {
 
+// Everything here is a template on the backend, as relate::basic_schema is: only a program that
+// migrates compiles it.
+
 /// Foreign key enforcement off for the life of the object, then back to what it was. It must be
 /// switched before BEGIN: inside a transaction PRAGMA foreign_keys does nothing.
+template <class B>
 class foreign_keys_suspended {
 public:
     explicit foreign_keys_suspended(sqlite::connection& conn) : conn_(conn) {
@@ -62,7 +66,8 @@ private:
 
 /// "posts row 3 has userId = 7 but users has no such row" (or "has a = 1, b = 2" for a key over
 /// two columns), for a row foreign_key_check reports.
-inline std::string describe_dangling_row(sqlite::connection& conn, const std::string& table,
+template <class B>
+std::string describe_dangling_row(sqlite::connection& conn, const std::string& table,
                                          std::optional<std::int64_t> rowid, const std::string& parent,
                                          std::int64_t key_id) {
     std::vector<std::string> columns;
@@ -91,7 +96,8 @@ inline std::string describe_dangling_row(sqlite::connection& conn, const std::st
 
 /// Step 10 of the rebuild, for the whole migration: relate::schema_error naming the rows whose
 /// foreign keys point nowhere.
-inline void check_foreign_keys(sqlite::connection& conn) {
+template <class B>
+void check_foreign_keys(sqlite::connection& conn) {
     constexpr std::size_t shown = 5;
     schema_query q(conn, "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check");
     std::vector<std::string> rows;
@@ -100,7 +106,7 @@ inline void check_foreign_keys(sqlite::connection& conn) {
         if (++count > shown) continue;
         const std::optional<std::int64_t> rowid =
             q->column_type(1) == SQLITE_NULL ? std::nullopt : std::optional(q->column_int64(1));  // WITHOUT ROWID
-        rows.push_back(describe_dangling_row(conn, std::string(q->column_text(0)), rowid,
+        rows.push_back(describe_dangling_row<B>(conn, std::string(q->column_text(0)), rowid,
                                              std::string(q->column_text(2)), q->column_int64(3)));
     }
     if (count == 0) return;
@@ -114,14 +120,15 @@ inline std::string_view without_prefix(std::string_view message) {
     return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
 }
 
+template <class B>
 class migration_step {
 public:
     /// Runs one step of a migration and `record` in one transaction, foreign keys checked before
     /// COMMIT. On failure: rolled back, and a schema_error starting "relate: <failure>: " with the
     /// cause nested inside it (std::rethrow_if_nested gives the original exception).
-    static void run(sqlite::connection& conn, const std::string& failure, const std::function<void(schema&)>& step,
+    static void run(sqlite::connection& conn, const std::string& failure, const std::function<void(basic_schema<B>&)>& step,
                     const std::function<void()>& record) {
-        foreign_keys_suspended suspended(conn);  // step 1
+        foreign_keys_suspended<B> suspended(conn);  // step 1
         try {
             sqlite::transaction tx(conn, sqlite::transaction_mode::immediate);  // step 2
             apply(conn, step);
@@ -134,11 +141,11 @@ public:
 
     /// The step and the foreign key check (step 10), inside a transaction the caller holds, every
     /// statement the schema runs written to `log` when given.
-    static void apply(sqlite::connection& conn, const std::function<void(schema&)>& step,
+    static void apply(sqlite::connection& conn, const std::function<void(basic_schema<B>&)>& step,
                       std::vector<std::string>* log = nullptr) {
-        schema s(conn, log);
+        basic_schema<B> s(conn, log);
         step(s);
-        check_foreign_keys(conn);
+        check_foreign_keys<B>(conn);
     }
 
     [[noreturn]] static void rethrow_as(const std::string& failure, const std::exception& cause) {
@@ -146,14 +153,16 @@ public:
     }
 };
 
-inline void refuse_open_transaction(sqlite::connection& conn, std::string_view operation) {
+template <class B>
+void refuse_open_transaction(sqlite::connection& conn, std::string_view operation) {
     if (conn.in_transaction())
         throw schema_error(detail::format("relate: db.{} cannot run inside an open transaction: each migration needs a "
                                        "transaction of its own, with foreign keys switched off before it begins",
                                        operation));
 }
 
-inline void check_migration_list(const std::vector<migration>& migrations) {
+template <class B>
+void check_migration_list(const std::vector<migration>& migrations) {
     std::set<std::string_view> names;
     for (const auto& m : migrations) {
         if (m.name.empty()) throw schema_error("relate: a migration needs a name");
@@ -162,23 +171,26 @@ inline void check_migration_list(const std::vector<migration>& migrations) {
     }
 }
 
-inline void create_migrations_table(sqlite::connection& conn) {
+template <class B>
+void create_migrations_table(sqlite::connection& conn) {
     conn.execute(detail::format("CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
                              "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
                              sql_identifier(migrations_table)));
 }
 
 /// The list checked, each migration with an up step, for db.migrate and db.pretend_migrate.
-inline void check_migrations_to_apply(sqlite::connection& conn, const std::vector<migration>& migrations,
+template <class B>
+void check_migrations_to_apply(sqlite::connection& conn, const std::vector<migration>& migrations,
                                       std::string_view operation) {
-    refuse_open_transaction(conn, operation);
-    check_migration_list(migrations);
+    refuse_open_transaction<B>(conn, operation);
+    check_migration_list<B>(migrations);
     for (const auto& m : migrations)
         if (!m.up) throw schema_error(detail::format("relate: migration '{}' has no up step", printable(m.name)));
 }
 
 /// The names relate_migrations lists; none when it does not exist yet.
-inline std::set<std::string> applied_migrations(sqlite::connection& conn) {
+template <class B>
+std::set<std::string> applied_migrations(sqlite::connection& conn) {
     std::set<std::string> applied;
     if (!table_exists(conn, migrations_table)) return applied;
     schema_query q(conn, detail::format("SELECT name FROM {}", sql_identifier(migrations_table)));
@@ -189,14 +201,14 @@ inline std::set<std::string> applied_migrations(sqlite::connection& conn) {
 /// Applies the migrations relate_migrations does not list, in list order; returns their names.
 template <class B>
 std::vector<std::string> migrate(session<B>& s, const std::vector<migration>& migrations) {
-    check_migrations_to_apply(s.conn, migrations, "migrate");
-    const std::set<std::string> applied = applied_migrations(s.conn);
+    check_migrations_to_apply<B>(s.conn, migrations, "migrate");
+    const std::set<std::string> applied = applied_migrations<B>(s.conn);
     std::vector<std::string> ran;
     for (const auto& m : migrations) {
         if (applied.contains(m.name)) continue;
-        migration_step::run(s.conn, detail::format("migration '{}' failed and was rolled back", printable(m.name)), m.up, [&] {
+        migration_step<B>::run(s.conn, detail::format("migration '{}' failed and was rolled back", printable(m.name)), m.up, [&] {
             // Created with the first migration, so one that fails leaves no trace at all.
-            create_migrations_table(s.conn);
+            create_migrations_table<B>(s.conn);
             auto insert = s.conn.prepare(detail::format("INSERT INTO {} (name) VALUES (?)", sql_identifier(migrations_table)));
             insert->bind_text(1, m.name);
             insert->step();
@@ -211,18 +223,18 @@ std::vector<std::string> migrate(session<B>& s, const std::vector<migration>& mi
 /// database is left exactly as it was and relate_migrations is not created.
 template <class B>
 std::vector<migration_sql> pretend_migrate(session<B>& s, const std::vector<migration>& migrations) {
-    check_migrations_to_apply(s.conn, migrations, "pretend_migrate");
-    const std::set<std::string> applied = applied_migrations(s.conn);
+    check_migrations_to_apply<B>(s.conn, migrations, "pretend_migrate");
+    const std::set<std::string> applied = applied_migrations<B>(s.conn);
     std::vector<migration_sql> out;
-    foreign_keys_suspended suspended(s.conn);
+    foreign_keys_suspended<B> suspended(s.conn);
     const sqlite::transaction never_committed(s.conn, sqlite::transaction_mode::immediate);
     for (const auto& m : migrations) {
         if (applied.contains(m.name)) continue;
         migration_sql& entry = out.emplace_back(migration_sql{m.name, {}});
         try {
-            migration_step::apply(s.conn, m.up, &entry.statements);
+            migration_step<B>::apply(s.conn, m.up, &entry.statements);
         } catch (const std::exception& e) {
-            migration_step::rethrow_as(
+            migration_step<B>::rethrow_as(
                 detail::format("migration '{}' would fail; pretend_migrate changed nothing", printable(m.name)), e);
         }
     }
@@ -233,7 +245,7 @@ std::vector<migration_sql> pretend_migrate(session<B>& s, const std::vector<migr
 /// records that the list does not hold, oldest first. Reads only.
 template <class B>
 std::vector<migration_state> migration_status(session<B>& s, const std::vector<migration>& migrations) {
-    check_migration_list(migrations);
+    check_migration_list<B>(migrations);
     using applied_time = std::chrono::sys_time<std::chrono::milliseconds>;
     std::vector<std::pair<std::string, applied_time>> records;
     {
@@ -272,8 +284,8 @@ std::vector<migration_state> migration_status(session<B>& s, const std::vector<m
 /// one must be in the list and have a down step, checked before any runs.
 template <class B>
 std::vector<std::string> rollback(session<B>& s, const std::vector<migration>& migrations, std::size_t steps) {
-    refuse_open_transaction(s.conn, "rollback");
-    check_migration_list(migrations);
+    refuse_open_transaction<B>(s.conn, "rollback");
+    check_migration_list<B>(migrations);
     if (!table_exists(s.conn, migrations_table)) return {};
 
     std::vector<const migration*> undo;
@@ -297,7 +309,7 @@ std::vector<std::string> rollback(session<B>& s, const std::vector<migration>& m
     }
     std::vector<std::string> ran;
     for (const migration* m : undo) {
-        migration_step::run(s.conn, detail::format("rolling back migration '{}' failed; it is still applied", printable(m->name)),
+        migration_step<B>::run(s.conn, detail::format("rolling back migration '{}' failed; it is still applied", printable(m->name)),
                             m->down, [&] {
                                 auto remove = s.conn.prepare(
                                     detail::format("DELETE FROM {} WHERE name = ?", sql_identifier(migrations_table)));
