@@ -98,7 +98,7 @@ std::vector<schema_difference> check_schema(session<B>& s) {
     (expect_model<B, Models>(tables), ...);
     std::vector<schema_difference> out;
     typename B::transaction snapshot(s.conn);
-    for (const auto& table : tables) schema_comparison(s.conn, table, out).run();
+    for (const auto& table : tables) schema_comparison<B>(s.conn, table, out).run();
     snapshot.commit();
     return out;
 }

@@ -48,6 +48,9 @@ struct expected_table {
     }
 };
 
+/// The live table against what the models expect. A template on the backend, as the migrator is:
+/// only a program that checks its schema compiles it.
+template <class B>
 class schema_comparison {
 public:
     schema_comparison(sqlite::connection& conn, const expected_table& want, std::vector<schema_difference>& out)
