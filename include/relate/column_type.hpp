@@ -12,6 +12,7 @@
 // std::optional<T> of any column type is a nullable column; it needs no specialisation.
 
 #include <relate/detail/core/chrono.hpp>
+
 #include <concepts>
 #include <cstddef>
 #include <cstdint>

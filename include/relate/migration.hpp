@@ -45,8 +45,7 @@ inline constexpr std::string_view migrations_table = "relate_migrations";
 
 /// What a migration's steps use to change the schema. db.migrate and db.rollback make one.
 /// Users name it relate::schema. A template on the backend whose statements it runs, so that only
-/// a program that migrates compiles the code that changes tables (a third of what a file that
-/// includes <relate/relate.hpp> and uses nothing would otherwise compile).
+/// a program that migrates compiles the code that changes tables.
 template <class B>
 class basic_schema {
 public:

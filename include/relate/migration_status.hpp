@@ -8,6 +8,7 @@
 //       fmt::print("{} {}\n", m.applied ? "ran    " : "pending", m.name);
 
 #include <relate/detail/core/chrono.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>

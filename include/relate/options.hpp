@@ -3,6 +3,7 @@
 //   relate::database db{"app.db", {.prevent_lazy_loading = true}};
 
 #include <relate/detail/core/chrono.hpp>
+
 #include <cstddef>
 
 namespace relate {

@@ -4,10 +4,10 @@
 
 #include <relate/sqlite/error.hpp>
 #include <relate/sqlite/statement.hpp>
+#include <relate/detail/core/chrono.hpp>
 
 #include <sqlite3.h>
 
-#include <relate/detail/core/chrono.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>

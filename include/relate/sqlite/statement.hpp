@@ -3,10 +3,10 @@
 
 #include <relate/sqlite/error.hpp>
 #include <relate/sqlite/value.hpp>
+#include <relate/detail/core/chrono.hpp>
 
 #include <sqlite3.h>
 
-#include <relate/detail/core/chrono.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>

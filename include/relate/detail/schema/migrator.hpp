@@ -18,9 +18,9 @@
 #include <relate/sqlite/transaction.hpp>
 
 #include <relate/detail/core/text.hpp>
+#include <relate/detail/core/chrono.hpp>
 
 #include <algorithm>
-#include <relate/detail/core/chrono.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <exception>

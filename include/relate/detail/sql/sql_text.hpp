@@ -45,8 +45,8 @@ inline std::string qualified_column(std::string_view table, std::string_view col
 /// statement's own table, k > 0 the k-th correlated subquery alias "r1", "r2", ... that relate::has
 /// introduces); or a bound value, with `placeholder` saying whether the piece itself renders as "?"
 /// (false for values of relate::raw, whose text carries its own placeholders). A tagged struct
-/// rather than a std::variant: every file that builds a query compiles it, and a variant's
-/// machinery cost more compile time than the whole renderer.
+/// rather than a std::variant, whose copy, move and visiting code every file that builds a query
+/// would compile (386 functions at -O0 in the yardstick's workloads).
 struct piece {
     enum class kind : unsigned char { text, column, value };
     kind what = kind::text;
