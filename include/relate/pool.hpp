@@ -39,7 +39,8 @@ namespace detail {
 /// statistics, sqlite3_memory_used()), which keeps threads reading through their own connections
 /// from running at once. The statistics can only be switched off before SQLite is first used: a
 /// pool made first does so; otherwise SQLite refuses (SQLITE_MISUSE, which a SQLITE_CONFIG_LOG
-/// callback sees) and nothing changes.
+/// callback sees) and nothing changes. Like any sqlite3_config call it must not race with another
+/// thread starting SQLite: a pool is made before the threads that use it.
 inline void stop_sqlite_memory_statistics() noexcept { static_cast<void>(sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)); }
 
 /// A ticket lock: writers are let through in the order they arrived. One whose turn does not come
