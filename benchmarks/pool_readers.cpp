@@ -13,6 +13,7 @@
 #include "checksum.hpp"
 #include "data.hpp"
 #include "relate_twin.hpp"
+#include "runner.hpp"
 #include "run_database.hpp"
 #include "schema.hpp"
 #include "twin.hpp"
@@ -20,7 +21,6 @@
 #include <relate/pool.hpp>
 #include <relate/relate.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -100,24 +100,18 @@ struct options {
 options parse(int argc, char** argv) {
     options o;
     for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg.starts_with("--users="))
-            o.size.users = std::atoll(argv[i] + 8);
-        else if (arg.starts_with("--rounds="))
-            o.rounds = std::atoi(argv[i] + 9);
-        else if (arg.starts_with("--file="))
-            o.file = std::string(arg.substr(7));
+        const auto [name, value] = bench::flag(argv[i]);
+        if (name == "--users")
+            o.size.users = std::atoll(value.c_str());  // not a number: 0, refused below
+        else if (name == "--rounds")
+            o.rounds = std::atoi(value.c_str());
+        else if (name == "--file")
+            o.file = value;
         else
             throw std::invalid_argument("usage: relate_bench_pool_readers [--users=N] [--rounds=R] [--file=PATH]");
     }
     if (o.size.users < 1 || o.rounds < 1) throw std::invalid_argument("--users and --rounds must be positive");
     return o;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -165,8 +159,8 @@ int main(int argc, char** argv) try {
             two.push_back(b.ms);
             speedups.push_back(a.ms / b.ms);
         }
-        std::printf("| %.*s | %.1f | %.1f | %.2f |\n", static_cast<int>(job.name.size()), job.name.data(), median(one),
-                    median(two), median(speedups));
+        std::printf("| %.*s | %.1f | %.1f | %.2f |\n", static_cast<int>(job.name.size()), job.name.data(),
+                    *bench::median(one), *bench::median(two), *bench::median(speedups));
     }
     bench::remove_database(o.file);
     return 0;
