@@ -1,6 +1,8 @@
 #pragma once
 // The models of DESIGN.md ("Models"), a self-referential Category, and deterministic seed data
-// shared by the relation tests (relation, eager_loading, lazy_loading, relation_counts).
+// shared by the relation tests (relation, eager_loading, lazy_loading, relation_counts). The
+// helpers take any relate::basic_database (SQLite's relate::database or relate::postgres::database)
+// and write SQL both backends read the same way.
 
 #include <relate/relate.hpp>
 #include <relate/sqlite/transaction.hpp>
@@ -59,11 +61,17 @@ struct Category {
     relate::has_many<Category, relate::foreign_key<"parentId">> children;
 };
 
-inline void create_blog_tables(relate::database& db) { db.create_tables<User, Profile, Post, Tag, Category>(); }
+template <class Db>
+void create_blog_tables(Db& db) {
+    db.template create_tables<User, Profile, Post, Tag, Category>();
+}
 
-inline void link(relate::database& db, std::int64_t post_id, std::int64_t tag_id) {
-    db.connection().execute("INSERT INTO post_tags (postId, tagId) VALUES (" + std::to_string(post_id) + ", " +
-                            std::to_string(tag_id) + ")");
+/// Links a post to a tag with raw SQL. The identifiers are quoted: PostgreSQL folds unquoted ones
+/// to lower case, and relate creates them as written ("postId").
+template <class Db>
+void link(Db& db, std::int64_t post_id, std::int64_t tag_id) {
+    db.connection().execute("INSERT INTO \"post_tags\" (\"postId\", \"tagId\") VALUES (" + std::to_string(post_id) +
+                            ", " + std::to_string(tag_id) + ")");
 }
 
 /// The small fixed blog, ids in insertion order:
@@ -73,9 +81,10 @@ inline void link(relate::database& db, std::int64_t post_id, std::int64_t tag_id
 ///             3 "Notes" (Ada; no tags), 4 "Bees" (Bob; tag sql), 5 "Anonymous" (no user, tag math)
 ///   tags      1 "c++", 2 "sql", 3 "math", 4 "unused"
 ///   categories 1 Root > 2 Books > 4 Novels, 1 Root > 3 Music; 5 Loose (no parent, no children)
-inline void seed_blog(relate::database& db) {
+template <class Db>
+void seed_blog(Db& db) {
     create_blog_tables(db);
-    relate::sqlite::transaction tx(db.connection());
+    typename Db::backend_type::transaction tx(db.connection());
     db.insert(User{.name = "Ada", .email = "ada@example.com"});
     db.insert(User{.name = "Bob", .email = "bob@example.com"});
     db.insert(User{.name = "Cy", .email = "cy@example.com"});
@@ -103,9 +112,10 @@ inline void seed_blog(relate::database& db) {
 
 /// n users; user i (1-based) has a profile when i is even, and i % 4 posts titled
 /// "u<i>p<k>"; post k of a user is linked to tag (k % 3) + 1 of three tags.
-inline void seed_many(relate::database& db, int n) {
+template <class Db>
+void seed_many(Db& db, int n) {
     create_blog_tables(db);
-    relate::sqlite::transaction tx(db.connection());
+    typename Db::backend_type::transaction tx(db.connection());
     for (const char* name : {"t1", "t2", "t3"}) db.insert(Tag{.name = name});
     for (int i = 1; i <= n; ++i) {
         const User u = db.insert(User{.name = "user" + std::to_string(i), .email = std::to_string(i) + "@x.y"});
@@ -151,8 +161,8 @@ std::vector<std::int64_t> ids(const std::vector<T>& rows) {
 using id_list = std::vector<std::int64_t>;
 
 /// How many data statements a callable runs.
-template <class F>
-std::uint64_t statements_of(relate::database& db, F&& f) {
+template <class Db, class F>
+std::uint64_t statements_of(Db& db, F&& f) {
     const std::uint64_t before = db.stats().statements;
     f();
     return db.stats().statements - before;

@@ -1,9 +1,11 @@
 // Delete policies: restrict, cascade (three levels, and the depth limit), set_null, junction rows,
 // a restrict deep inside a cascade, bulk remove with the same rules, plan_remove, and the DDL's
-// ON DELETE actions for raw SQL.
+// ON DELETE actions for raw SQL. Each runs on SQLite and on PostgreSQL (tests/backends.hpp).
 
+#include "backends.hpp"
 #include "blog_models.hpp"
 #include "db_dump.hpp"
+#include "db_dump_postgres.hpp"
 #include "policy_models.hpp"
 
 #include <relate/relate.hpp>
@@ -14,6 +16,8 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 using namespace policy;
 using relate::col;
@@ -21,15 +25,17 @@ using test_support::dump;
 
 namespace {
 
-std::int64_t count_rows(relate::database& db, const std::string& table) {
+template <class Db>
+std::int64_t count_rows(Db& db, const std::string& table) {
     auto st = db.connection().prepare("SELECT COUNT(*) FROM \"" + table + "\"");
     st->step();
     return st->column_int64(0);
 }
 
 /// A chain of `length` nodes, each the child of the previous one; returns the root.
-Node chain(relate::database& db, int length) {
-    relate::unit_of_work uow{db};
+template <class Db>
+Node chain(Db& db, int length) {
+    relate::basic_unit_of_work<typename Db::backend_type> uow{db};
     std::vector<Node> nodes(static_cast<std::size_t>(length));
     uow.insert(nodes[0]);
     for (std::size_t i = 1; i < nodes.size(); ++i) uow.insert(nodes[i], relate::parent(&Node::parent, nodes[i - 1]));
@@ -39,28 +45,29 @@ Node chain(relate::database& db, int length) {
 
 }  // namespace
 
-TEST_CASE("cascade removes three levels below the row, one statement per table and level", "[policy][cascade]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("cascade removes three levels below the row, one statement per table and level",
+                   "[policy][cascade]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
-    const Author ann = db.find_or_throw<Author>(1);
+    const Author ann = db.template find_or_throw<Author>(1);
 
     const auto statements = blog::statements_of(db, [&] { db.remove(ann); });
 
-    CHECK_FALSE(db.find<Author>(1).has_value());
+    CHECK_FALSE(db.template find<Author>(1).has_value());
     CHECK(count_rows(db, "books") == 1);     // Ben's
     CHECK(count_rows(db, "chapters") == 1);  // Ben's only chapter
     CHECK(count_rows(db, "notes") == 1);
-    CHECK(db.query<Book>().where(col<&Book::authorId> == ann.id).count() == 0);
+    CHECK(db.template query<Book>().where(col<&Book::authorId> == ann.id).count() == 0);
     // The walk: 3 edges of Author, 1 of Book, 2 of Chapter; then 1 set_null update (Ann's
     // review), 1 junction delete (book_genres), and one delete each for notes, chapters, books
     // and authors.
     CHECK(statements == 3 + 1 + 2 + 1 + 1 + 4);
 }
 
-TEST_CASE("a cascade over many rows still costs one statement per table and level", "[policy][cascade]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("a cascade over many rows still costs one statement per table and level", "[policy][cascade]") {
+    typename TestType::database db{TestType::open_target()};
     create_tables(db);
-    relate::unit_of_work uow{db};
+    relate::basic_unit_of_work<typename TestType::database::backend_type> uow{db};
     Author author{.name = "prolific"};
     std::vector<Book> books(300);
     uow.insert(author);
@@ -72,26 +79,26 @@ TEST_CASE("a cascade over many rows still costs one statement per table and leve
     CHECK(count_rows(db, "books") == 0);
 }
 
-TEST_CASE("set_null keeps the children and clears their foreign key", "[policy][set_null]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("set_null keeps the children and clears their foreign key", "[policy][set_null]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
-    db.remove(db.find_or_throw<Author>(2));
-    const auto reviews = db.query<Review>().order_by(col<&Review::id>).get();
+    db.remove(db.template find_or_throw<Author>(2));
+    const auto reviews = db.template query<Review>().order_by(col<&Review::id>).get();
     REQUIRE(reviews.size() == 2);
     CHECK(reviews[0].authorId == 1);
     CHECK_FALSE(reviews[1].authorId.has_value());
     CHECK(reviews[1].text == "good");
 }
 
-TEST_CASE("restrict refuses the remove, names the relation and the count, and deletes nothing",
-          "[policy][restrict]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("restrict refuses the remove, names the relation and the count, and deletes nothing",
+                   "[policy][restrict]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
     db.insert(Award{.authorId = 1, .name = "Hugo"});
     db.insert(Award{.authorId = 1, .name = "Nebula"});
     const std::string before = dump(db);
 
-    const Author ann = db.find_or_throw<Author>(1);
+    const Author ann = db.template find_or_throw<Author>(1);
     REQUIRE_THROWS_AS(db.remove(ann), relate::restrict_error);
     REQUIRE_THROWS_WITH(db.remove(ann), "relate: cannot remove Author id = 1: 2 rows of awards still point at it "
                                         "through Author::awards (delete policy restrict); remove or reassign them "
@@ -99,22 +106,22 @@ TEST_CASE("restrict refuses the remove, names the relation and the count, and de
     CHECK(dump(db) == before);
 
     SECTION("removing the blocking rows in the same unit lets it through") {
-        relate::unit_of_work uow{db};
-        for (const Award& award : db.query<Award>().get()) uow.remove(award);
+        relate::basic_unit_of_work<typename TestType::database::backend_type> uow{db};
+        for (const Award& award : db.template query<Award>().get()) uow.remove(award);
         uow.remove(ann);
         uow.commit();
-        CHECK_FALSE(db.find<Author>(1).has_value());
+        CHECK_FALSE(db.template find<Author>(1).has_value());
         CHECK(count_rows(db, "awards") == 0);
     }
 }
 
-TEST_CASE("a restrict deep inside a cascade deletes nothing at all", "[policy][restrict][cascade]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("a restrict deep inside a cascade deletes nothing at all", "[policy][restrict][cascade]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
     db.insert(Citation{.chapterId = 3, .source = "Babbage 1864"});  // a chapter of Ann's second book
     const std::string before = dump(db);
 
-    REQUIRE_THROWS_MATCHES(db.remove(db.find_or_throw<Author>(1)), relate::restrict_error,
+    REQUIRE_THROWS_MATCHES(db.remove(db.template find_or_throw<Author>(1)), relate::restrict_error,
                            Catch::Matchers::Message(
                                "relate: cannot remove Chapter id = 3: 1 row of citations still points at it through "
                                "Chapter::citations (delete policy restrict); remove or reassign it first, or declare "
@@ -122,25 +129,25 @@ TEST_CASE("a restrict deep inside a cascade deletes nothing at all", "[policy][r
     CHECK(dump(db) == before);
 }
 
-TEST_CASE("junction rows go with either side", "[policy][junction]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("junction rows go with either side", "[policy][junction]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
     REQUIRE(count_rows(db, "book_genres") == 3);
 
     SECTION("removing a book unlinks it; the genre stays") {
-        db.remove(db.find_or_throw<Book>(1));
+        db.remove(db.template find_or_throw<Book>(1));
         CHECK(count_rows(db, "book_genres") == 2);
         CHECK(count_rows(db, "genres") == 2);
     }
     SECTION("removing a genre unlinks it; the books stay") {
-        db.remove(db.find_or_throw<Genre>(1));
+        db.remove(db.template find_or_throw<Genre>(1));
         CHECK(count_rows(db, "book_genres") == 1);
         CHECK(count_rows(db, "books") == 3);
     }
 }
 
-TEST_CASE("a cascade deeper than the limit is refused before anything is deleted", "[policy][depth]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("a cascade deeper than the limit is refused before anything is deleted", "[policy][depth]") {
+    typename TestType::database db{TestType::open_target()};
     create_tables(db);
     const Node root = chain(db, 60);
     const std::string before = dump(db);
@@ -152,83 +159,96 @@ TEST_CASE("a cascade deeper than the limit is refused before anything is deleted
     CHECK(dump(db) == before);
 
     SECTION("a database option raises the limit") {
-        relate::database wide{":memory:", {.cascade_depth_limit = 100}};
+        typename TestType::database wide{TestType::open_target(), {.cascade_depth_limit = 100}};
         create_tables(wide);
         wide.remove(chain(wide, 60));
         CHECK(count_rows(wide, "nodes") == 0);
     }
     SECTION("exactly max_cascade_depth levels below the row are allowed") {
-        relate::database edge{":memory:"};
+        typename TestType::database edge{TestType::open_target()};
         create_tables(edge);
         edge.remove(chain(edge, static_cast<int>(relate::max_cascade_depth) + 1));
         CHECK(count_rows(edge, "nodes") == 0);
     }
 }
 
-TEST_CASE("bulk remove applies the same policies to every matched row", "[policy][bulk]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("bulk remove applies the same policies to every matched row", "[policy][bulk]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
 
     SECTION("cascade and set_null for each author") {
-        CHECK(db.query<Author>().remove() == 2);
+        CHECK(db.template query<Author>().remove() == 2);
         CHECK(count_rows(db, "books") == 0);
         CHECK(count_rows(db, "chapters") == 0);
         CHECK(count_rows(db, "notes") == 0);
         CHECK(count_rows(db, "book_genres") == 0);
-        CHECK(db.query<Review>().where(col<&Review::authorId>.is_null()).count() == 2);
+        CHECK(db.template query<Review>().where(col<&Review::authorId>.is_null()).count() == 2);
     }
     SECTION("one blocked row blocks them all") {
         db.insert(Award{.authorId = 2, .name = "Hugo"});
         const std::string before = dump(db);
-        CHECK_THROWS_AS(db.query<Author>().remove(), relate::restrict_error);
+        CHECK_THROWS_AS(db.template query<Author>().remove(), relate::restrict_error);
         CHECK(dump(db) == before);
     }
     SECTION("a failure after the children are deleted leaves every row in place") {
         // The authors go last, after their books, chapters, notes and links: the trigger fails
         // the commit half-way through its writes.
-        db.connection().execute(
-            "CREATE TRIGGER keep_authors BEFORE DELETE ON authors BEGIN SELECT RAISE(ABORT, 'kept'); END");
+        if constexpr (std::is_same_v<typename TestType::database, relate::database>) {
+            db.connection().execute(
+                "CREATE TRIGGER keep_authors BEFORE DELETE ON authors BEGIN SELECT RAISE(ABORT, 'kept'); END");
+        } else {  // PostgreSQL's trigger runs a function
+            db.connection().execute(
+                "CREATE FUNCTION keep_authors() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'kept'; END $$;"
+                "CREATE TRIGGER keep_authors BEFORE DELETE ON authors FOR EACH ROW EXECUTE FUNCTION keep_authors()");
+        }
         const std::string before = dump(db);
-        CHECK_THROWS_AS(db.query<Author>().remove(), relate::error);
+        CHECK_THROWS_AS(db.template query<Author>().remove(), relate::error);
         CHECK(dump(db) == before);
         CHECK(count_rows(db, "chapters") == 5);
     }
     SECTION("only the matched rows") {
-        CHECK(db.query<Book>().where(col<&Book::title> == "Ben's").remove() == 1);
+        CHECK(db.template query<Book>().where(col<&Book::title> == "Ben's").remove() == 1);
         CHECK(count_rows(db, "chapters") == 4);
         CHECK(count_rows(db, "notes") == 8);
     }
 }
 
-TEST_CASE("the DDL's ON DELETE actions make raw SQL deletes follow the same policies", "[policy][ddl]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("the DDL's ON DELETE actions make raw SQL deletes follow the same policies", "[policy][ddl]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
     auto& conn = db.connection();
 
-    conn.execute("DELETE FROM authors WHERE id = 2");  // cascade to books, chapters, notes; set_null on reviews
+    conn.execute("DELETE FROM \"authors\" WHERE \"id\" = 2");  // cascade to books, chapters, notes; set_null on reviews
     CHECK(count_rows(db, "books") == 2);
     CHECK(count_rows(db, "chapters") == 4);
     CHECK(count_rows(db, "notes") == 8);
-    CHECK(db.query<Review>().where(col<&Review::authorId>.is_null()).count() == 1);
+    CHECK(db.template query<Review>().where(col<&Review::authorId>.is_null()).count() == 1);
 
     db.insert(Award{.authorId = 1, .name = "Hugo"});
     try {
-        conn.execute("DELETE FROM authors WHERE id = 1");  // restrict
+        conn.execute("DELETE FROM \"authors\" WHERE \"id\" = 1");  // restrict
         FAIL("the restrict action did not refuse the delete");
     } catch (const relate::sql_error& e) {
-        // SQLite reports a RESTRICT action as a constraint failure raised by its trigger machinery.
         CHECK(e.code() == SQLITE_CONSTRAINT);
-        CHECK_THAT(e.what(), Catch::Contains("FOREIGN KEY constraint failed"));
+        if constexpr (std::is_same_v<typename TestType::database, relate::database>) {
+            // SQLite reports a RESTRICT action as a constraint failure raised by its trigger machinery.
+            CHECK_THAT(e.what(), Catch::Contains("FOREIGN KEY constraint failed"));
+        } else {
+            // PostgreSQL reports it as the foreign-key violation it is.
+            CHECK(e.sqlstate() == "23503");
+            CHECK(e.extended_code() == SQLITE_CONSTRAINT_FOREIGNKEY);
+        }
     }
-    CHECK(db.find<Author>(1).has_value());
+    CHECK(db.template find<Author>(1).has_value());
 }
 
-TEST_CASE("plan_remove tells what a remove would do and writes nothing", "[policy][plan]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("plan_remove tells what a remove would do and writes nothing", "[policy][plan]") {
+    typename TestType::database db{TestType::open_target()};
     seed(db);
     const std::string before = dump(db);
 
-    const relate::remove_plan plan = db.plan_remove(db.find_or_throw<Author>(1));
+    const relate::remove_plan plan = db.plan_remove(db.template find_or_throw<Author>(1));
     using relate::remove_action;
     CHECK(plan.rows("authors", remove_action::remove) == 1);
     CHECK(plan.rows("books", remove_action::remove) == 2);
@@ -241,7 +261,7 @@ TEST_CASE("plan_remove tells what a remove would do and writes nothing", "[polic
 
     SECTION("a blocked remove is reported, not thrown") {
         db.insert(Citation{.chapterId = 1, .source = "x"});
-        const relate::remove_plan blocked = db.plan_remove(db.find_or_throw<Author>(1));
+        const relate::remove_plan blocked = db.plan_remove(db.template find_or_throw<Author>(1));
         CHECK(blocked.blocked());
         CHECK(blocked.rows("citations", remove_action::block) == 1);
         REQUIRE(blocked.steps.back().relation == "Chapter::citations");

@@ -1,6 +1,9 @@
 // The exception hierarchy (include/relate/error.hpp): one base, relate::error, itself a
 // std::runtime_error; every message relate throws starts with "relate: ". docs/errors.md is the
-// catalogue.
+// catalogue. The test cases that open a database run on SQLite and on PostgreSQL
+// (tests/backends.hpp).
+
+#include "backends.hpp"
 
 #include <relate/relate.hpp>
 
@@ -62,9 +65,10 @@ TEST_CASE("the classes are distinct: catching one does not catch another", "[err
     STATIC_REQUIRE_FALSE(std::is_base_of_v<relate::schema_error, relate::schema_mismatch>);
 }
 
-TEST_CASE("every error relate throws has a message starting with relate: and is a relate::error", "[error]") {
-    relate::database db{":memory:"};
-    db.create_tables<User>();
+BACKENDS_TEST_CASE("every error relate throws has a message starting with relate: and is a relate::error", "[error]") {
+    constexpr bool on_sqlite = std::is_same_v<typename TestType::database, relate::database>;
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<User>();
     const User ada = db.insert(User{.name = "Ada"});
 
     // Runs action, which must throw E; returns its message after checking how it can be caught.
@@ -93,43 +97,57 @@ TEST_CASE("every error relate throws has a message starting with relate: and is 
     SECTION("sql_error for a constraint") {
         const std::string m = message_of([&] { db.insert(User{.id = ada.id, .name = "again"}); },
                                          std::type_identity<relate::sql_error>{});
-        CHECK_THAT(m, Catch::StartsWith("relate: ") && Catch::Contains("UNIQUE constraint failed: users.id"));
+        if constexpr (on_sqlite) {
+            CHECK_THAT(m, Catch::StartsWith("relate: ") && Catch::Contains("UNIQUE constraint failed: users.id"));
+        } else {
+            CHECK_THAT(m, Catch::StartsWith("relate: ") && Catch::Contains("unique constraint \"users_pkey\""));
+        }
     }
 
-    SECTION("sql_error when the file cannot be opened") {
-        const std::string m = message_of([] { relate::database bad{"/nonexistent-relate-dir/x.db"}; },
-                                         std::type_identity<relate::sql_error>{});
-        CHECK_THAT(m, Catch::StartsWith("relate: ") && Catch::Contains("unable to open database file"));
+    if constexpr (on_sqlite) {
+        SECTION("sql_error when the file cannot be opened") {
+            const std::string m = message_of([] { relate::database bad{"/nonexistent-relate-dir/x.db"}; },
+                                             std::type_identity<relate::sql_error>{});
+            CHECK_THAT(m, Catch::StartsWith("relate: ") && Catch::Contains("unable to open database file"));
+        }
+    } else {
+        SECTION("sql_error when the server cannot be reached") {
+            const std::string m =
+                message_of([] { typename TestType::database bad{"host=/nonexistent-relate-dir port=1"}; },
+                           std::type_identity<relate::sql_error>{});
+            CHECK_THAT(m, Catch::StartsWith("relate: ") && Catch::Contains("cannot connect to PostgreSQL"));
+        }
     }
 
     SECTION("not_found from find_or_throw, update and remove") {
         const User ghost{.id = 77, .name = "Ghost"};
         for (const auto& action :
-             {std::function<void()>([&] { (void)db.find_or_throw<User>(77); }),
+             {std::function<void()>([&] { (void)db.template find_or_throw<User>(77); }),
               std::function<void()>([&] { db.update(ghost); }), std::function<void()>([&] { db.remove(ghost); })}) {
             CHECK(message_of(action, std::type_identity<relate::not_found>{}) == "relate: no users row with id = 77");
         }
     }
 
-    SECTION("type_error when writing a value SQLite cannot hold") {
+    SECTION("type_error when writing a value the database cannot hold") {
         const std::string m = message_of([&] { db.insert(User{.name = "big", .visits = ~std::uint64_t{0}}); },
                                          std::type_identity<relate::type_error>{});
-        CHECK(m == "relate: cannot store users.visits = 18446744073709551615: it does not fit SQLite's signed 64-bit "
-                   "integer");
+        CHECK(m == "relate: cannot store users.visits = 18446744073709551615: it does not fit a signed 64-bit integer, "
+                   "the widest the database stores");
     }
 
     SECTION("type_error when reading a value that does not fit") {
-        db.connection().execute("UPDATE users SET visits = -3");
+        db.connection().execute("UPDATE \"users\" SET \"visits\" = -3");
         const std::string m =
-            message_of([&] { (void)db.find<User>(ada.id); }, std::type_identity<relate::type_error>{});
+            message_of([&] { (void)db.template find<User>(ada.id); }, std::type_identity<relate::type_error>{});
         CHECK_THAT(m, Catch::StartsWith("relate: cannot read users.visits (value -3)"));
     }
 }
 
-TEST_CASE("sql_error carries the result codes and the SQL", "[error]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("sql_error carries the result codes and the SQL", "[error]") {
+    typename TestType::database db{TestType::open_target()};
     try {
-        db.connection().execute("CREATE TABLE t (x UNIQUE); INSERT INTO t VALUES (1); INSERT INTO t VALUES (1)");
+        db.connection().execute(
+            "CREATE TABLE t (x INTEGER UNIQUE); INSERT INTO t VALUES (1); INSERT INTO t VALUES (1)");
         FAIL("no exception");
     } catch (const relate::error& e) {
         const auto* sql = dynamic_cast<const relate::sql_error*>(&e);

@@ -86,16 +86,19 @@ struct Node {
     relate::has_many<Node, relate::cascade, relate::foreign_key<"parentId">> children;
 };
 
-inline void create_tables(relate::database& db) {
-    db.create_tables<Author, Book, Chapter, Note, Citation, Review, Award, Genre, Node>();
+/// Takes any relate::basic_database: SQLite's relate::database or relate::postgres::database.
+template <class Db>
+void create_tables(Db& db) {
+    db.template create_tables<Author, Book, Chapter, Note, Citation, Review, Award, Genre, Node>();
 }
 
 /// Author 1 "Ann": books 1 and 2, each with two chapters, each chapter with two notes; a review.
 /// Author 2 "Ben": book 3 with one chapter (5) and one note; a review.
 /// Genres 1 "novel" (books 1, 3) and 2 "essay" (book 2).
-inline void seed(relate::database& db) {
+template <class Db>
+void seed(Db& db) {
     create_tables(db);
-    relate::unit_of_work uow{db};
+    relate::basic_unit_of_work<typename Db::backend_type> uow{db};
     Author ann{.name = "Ann"};
     Author ben{.name = "Ben"};
     uow.insert(ann);

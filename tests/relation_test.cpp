@@ -1,12 +1,16 @@
 // Relation members: loaded state, not_loaded messages, absent single relations, copies and
-// moves, declaration order, naming conventions and overrides, and the DDL they produce.
+// moves, declaration order, naming conventions and overrides, and the DDL they produce. The cases
+// that use a database run on both backends (tests/backends.hpp), except those that read SQLite's
+// schema (PRAGMAs, sqlite_master).
 
+#include "backends.hpp"
 #include "blog_models.hpp"
 
 #include <relate/relate.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -110,6 +114,24 @@ table rows_of(relate::database& db, const std::string& sql) {
     return out;
 }
 
+/// The same, read with the raw libpq API.
+table rows_of(relate::postgres::database& db, const std::string& sql) {
+    PGresult* result = PQexec(db.connection().handle(), sql.c_str());
+    const bool ok = PQresultStatus(result) == PGRES_TUPLES_OK;
+    const std::string error = PQresultErrorMessage(result);
+    table out;
+    if (ok)
+        for (int r = 0; r < PQntuples(result); ++r) {
+            auto& row = out.emplace_back();
+            for (int c = 0; c < PQnfields(result); ++c)
+                row.emplace_back(PQgetisnull(result, r, c) ? "NULL" : PQgetvalue(result, r, c));
+        }
+    PQclear(result);
+    INFO(sql << ": " << error);
+    REQUIRE(ok);
+    return out;
+}
+
 table foreign_keys_of(relate::database& db, const std::string& name) {
     auto rows = rows_of(db, "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list('" + name +
                                 "') ORDER BY \"from\"");
@@ -179,27 +201,27 @@ TEST_CASE("a relation is not loaded by default and reading it throws not_loaded 
     }
 }
 
-TEST_CASE("reading an unloaded relation of a row from the database names the relation", "[relation]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("reading an unloaded relation of a row from the database names the relation", "[relation]") {
+    typename TestType::database db{TestType::open_target()};
     blog::seed_blog(db);
 
-    User ada = db.find_or_throw<User>(1);
+    User ada = db.template find_or_throw<User>(1);
     REQUIRE_THROWS_AS(ada.posts.value(), relate::not_loaded);
     REQUIRE_THROWS_WITH(ada.posts.value(), Contains("User::posts") && Contains("db.load(model, &User::posts)"));
     REQUIRE_THROWS_WITH(ada.posts.size(), Contains("User::posts"));
     REQUIRE_THROWS_WITH(ada.profile.get(), Contains("User::profile") && Contains("db.load"));
 
-    auto posts = db.query<Post>().order_by(relate::col<&Post::id>).get();
+    auto posts = db.template query<Post>().order_by(relate::col<&Post::id>).get();
     REQUIRE(posts.size() == 5);
     REQUIRE_THROWS_WITH(posts[0].tags.begin(), Contains("Post::tags") && Contains("with(&Post::tags)"));
     REQUIRE_THROWS_WITH(posts[0].user->name, Contains("Post::user"));
 }
 
-TEST_CASE("a relation reports loaded after it is loaded, lazily or eagerly", "[relation]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("a relation reports loaded after it is loaded, lazily or eagerly", "[relation]") {
+    typename TestType::database db{TestType::open_target()};
     blog::seed_blog(db);
 
-    User ada = db.find_or_throw<User>(1);
+    User ada = db.template find_or_throw<User>(1);
     db.load(ada, &User::posts);
     CHECK(ada.posts.loaded());
     CHECK_FALSE(ada.profile.loaded());
@@ -207,7 +229,7 @@ TEST_CASE("a relation reports loaded after it is loaded, lazily or eagerly", "[r
     CHECK(ada.posts.count() == 3);
     CHECK(titles(ada.posts) == std::vector<std::string>{"Algorithms", "Analytical Engine", "Notes"});
 
-    auto users = db.query<User>().with(&User::profile).get();
+    auto users = db.template query<User>().with(&User::profile).get();
     REQUIRE(users.size() == 3);
     for (const auto& u : users) {
         CHECK(u.profile.loaded());
@@ -215,12 +237,12 @@ TEST_CASE("a relation reports loaded after it is loaded, lazily or eagerly", "[r
     }
 }
 
-TEST_CASE("a loaded and absent has_one or belongs_to is a null pointer and value() throws not_found",
-          "[relation]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("a loaded and absent has_one or belongs_to is a null pointer and value() throws not_found",
+                   "[relation]") {
+    typename TestType::database db{TestType::open_target()};
     blog::seed_blog(db);
 
-    auto cy = db.query<User>().with(&User::profile).find(3);
+    auto cy = db.template query<User>().with(&User::profile).find(3);
     REQUIRE(cy);
     REQUIRE(cy->profile.loaded());
     CHECK(cy->profile.get() == nullptr);
@@ -230,13 +252,13 @@ TEST_CASE("a loaded and absent has_one or belongs_to is a null pointer and value
     REQUIRE_THROWS_AS(*cy->profile, relate::not_found);
     REQUIRE_THROWS_AS(cy->profile->bio, relate::not_found);
 
-    auto anonymous = db.query<Post>().with(&Post::user).find(5);
+    auto anonymous = db.template query<Post>().with(&Post::user).find(5);
     REQUIRE(anonymous);
     REQUIRE(anonymous->user.loaded());
     CHECK(anonymous->user.get() == nullptr);
     REQUIRE_THROWS_AS(anonymous->user.value(), relate::not_found);
 
-    auto ada = db.query<User>().with(&User::profile).find(1);
+    auto ada = db.template query<User>().with(&User::profile).find(1);
     REQUIRE(ada);
     REQUIRE(ada->profile.get() != nullptr);
     CHECK(ada->profile->bio == std::optional<std::string>{"math"});
@@ -244,11 +266,11 @@ TEST_CASE("a loaded and absent has_one or belongs_to is a null pointer and value
     CHECK(static_cast<bool>(ada->profile));
 }
 
-TEST_CASE("copying a loaded model copies its related rows deeply and moving keeps them", "[relation]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("copying a loaded model copies its related rows deeply and moving keeps them", "[relation]") {
+    typename TestType::database db{TestType::open_target()};
     blog::seed_blog(db);
 
-    auto ada = db.query<User>().with(&User::profile, "posts.tags").find(1);
+    auto ada = db.template query<User>().with(&User::profile, "posts.tags").find(1);
     REQUIRE(ada);
 
     User copy = *ada;
@@ -276,18 +298,18 @@ TEST_CASE("copying a loaded model copies its related rows deeply and moving keep
     CHECK(titles(original.posts) == std::vector<std::string>{"Algorithms", "Analytical Engine", "Notes"});
 }
 
-TEST_CASE("a model declared before the target of its relation works in both directions", "[relation]") {
-    relate::database db{":memory:"};
-    db.create_tables<Shelf, Book>();
+BACKENDS_TEST_CASE("a model declared before the target of its relation works in both directions", "[relation]") {
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Shelf, Book>();
     const Shelf shelf = db.insert(Shelf{.label = "fiction"});
     db.insert(Book{.shelfId = shelf.id, .title = "Emma"});
     db.insert(Book{.shelfId = shelf.id, .title = "Persuasion"});
 
-    auto shelves = db.query<Shelf>().with(&Shelf::books).get();
+    auto shelves = db.template query<Shelf>().with(&Shelf::books).get();
     REQUIRE(shelves.size() == 1);
     CHECK(shelves[0].books.size() == 2);
 
-    auto books = db.query<Book>().with(&Book::shelf).get();
+    auto books = db.template query<Book>().with(&Book::shelf).get();
     REQUIRE(books.size() == 2);
     for (const auto& b : books) {
         REQUIRE(b.shelf.get() != nullptr);
@@ -364,47 +386,53 @@ TEST_CASE("create_tables creates junction tables with a composite key, both fore
     }
 }
 
-TEST_CASE("the foreign_key and junction overrides are used when loading", "[relation]") {
-    relate::database db{":memory:"};
+BACKENDS_TEST_CASE("the foreign_key and junction overrides are used when loading", "[relation]") {
+    typename TestType::database db{TestType::open_target()};
     blog::create_blog_tables(db);
-    db.create_tables<Article, Label, Writer, Essay>();
+    db.template create_tables<Article, Label, Writer, Essay>();
     const User ada = db.insert(User{.name = "Ada", .email = "a"});
     const Article a1 = db.insert(Article{.authorId = ada.id, .title = "one"});
     const Article a2 = db.insert(Article{.authorId = ada.id, .title = "two"});
     const Label red = db.insert(Label{.name = "red"});
     const Label blue = db.insert(Label{.name = "blue"});
-    db.connection().execute("INSERT INTO article_labels (articleId, labelId) VALUES (" + std::to_string(a1.id) + ", " +
-                            std::to_string(red.id) + "), (" + std::to_string(a1.id) + ", " + std::to_string(blue.id) +
-                            "), (" + std::to_string(a2.id) + ", " + std::to_string(blue.id) + ")");
+    // Quoted: PostgreSQL folds unquoted identifiers to lower case.
+    db.connection().execute("INSERT INTO \"article_labels\" (\"articleId\", \"labelId\") VALUES (" +
+                            std::to_string(a1.id) + ", " + std::to_string(red.id) + "), (" + std::to_string(a1.id) +
+                            ", " + std::to_string(blue.id) + "), (" + std::to_string(a2.id) + ", " +
+                            std::to_string(blue.id) + ")");
     const Writer w = db.insert(Writer{.name = "W"});
     db.insert(Essay{.authorId = w.id, .title = "e1"});
 
     auto articles =
-        db.query<Article>().with(&Article::author, &Article::labels).order_by(relate::col<&Article::id>).get();
+        db.template query<Article>().with(&Article::author, &Article::labels).order_by(relate::col<&Article::id>).get();
     REQUIRE(articles.size() == 2);
     CHECK(articles[0].author->name == "Ada");
     CHECK(articles[0].labels.size() == 2);
     CHECK(articles[1].labels.size() == 1);
     CHECK(articles[1].labels[0].name == "blue");
 
-    auto labels = db.query<Label>().with("articles").where(relate::col<&Label::name> == "blue").get();
+    auto labels = db.template query<Label>().with("articles").where(relate::col<&Label::name> == "blue").get();
     REQUIRE(labels.size() == 1);
     CHECK(labels[0].articles.size() == 2);
 
-    auto writers = db.query<Writer>().with("essays").get();
+    auto writers = db.template query<Writer>().with("essays").get();
     REQUIRE(writers.size() == 1);
     REQUIRE(writers[0].essays.size() == 1);
     CHECK(writers[0].essays[0].title == "e1");
 }
 
-TEST_CASE("a model related to itself names its junction's two columns and loads both directions", "[relation]") {
-    relate::database db{":memory:"};
-    db.create_tables<Member>();
-    CHECK(db.check_schema<Member>().empty());
-    CHECK(rows_of(db, "SELECT name, pk, \"notnull\" FROM pragma_table_info('follows') ORDER BY cid") ==
-          table{{"followerId", "1", "1"}, {"followedId", "2", "1"}});
-    CHECK(rows_of(db, "SELECT \"from\", \"table\", on_delete FROM pragma_foreign_key_list('follows') ORDER BY \"from\"") ==
-          table{{"followedId", "members", "CASCADE"}, {"followerId", "members", "CASCADE"}});
+BACKENDS_TEST_CASE("a model related to itself names its junction's two columns and loads both directions",
+                   "[relation]") {
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Member>();
+    if constexpr (std::is_same_v<TestType, backends::sqlite_memory>) {  // SQLite's schema, read with PRAGMAs
+        CHECK(db.template check_schema<Member>().empty());
+        CHECK(rows_of(db, "SELECT name, pk, \"notnull\" FROM pragma_table_info('follows') ORDER BY cid") ==
+              table{{"followerId", "1", "1"}, {"followedId", "2", "1"}});
+        CHECK(rows_of(db, "SELECT \"from\", \"table\", on_delete FROM pragma_foreign_key_list('follows') "
+                          "ORDER BY \"from\"") ==
+              table{{"followedId", "members", "CASCADE"}, {"followerId", "members", "CASCADE"}});
+    }
 
     Member ada = db.insert(Member{.name = "Ada"});
     Member bob = db.insert(Member{.name = "Bob"});
@@ -420,7 +448,10 @@ TEST_CASE("a model related to itself names its junction's two columns and loads 
     };
     std::vector<Member> all;
     CHECK(blog::statements_of(db, [&] {
-              all = db.query<Member>().with(&Member::following, &Member::followers).order_by(relate::col<&Member::id>).get();
+              all = db.template query<Member>()
+                        .with(&Member::following, &Member::followers)
+                        .order_by(relate::col<&Member::id>)
+                        .get();
           }) == 3);
     REQUIRE(all.size() == 3);
     CHECK(names(all[0].following) == std::vector<std::string>{"Bob", "Cy"});
@@ -432,10 +463,11 @@ TEST_CASE("a model related to itself names its junction's two columns and loads 
 
     db.load(cy, &Member::followers);
     CHECK(names(cy.followers) == std::vector<std::string>{"Ada", "Bob"});
-    const auto counted = db.query<Member>().with_count(&Member::followers).order_by(relate::col<&Member::id>).get();
+    const auto counted =
+        db.template query<Member>().with_count(&Member::followers).order_by(relate::col<&Member::id>).get();
     CHECK(counted[2].followers.count() == 2);
 
     // Removing a member removes the links on either side of it.
     db.remove(bob);
-    CHECK(rows_of(db, "SELECT followerId, followedId FROM follows ORDER BY 1, 2") == table{{"1", "3"}});
+    CHECK(rows_of(db, "SELECT \"followerId\", \"followedId\" FROM \"follows\" ORDER BY 1, 2") == table{{"1", "3"}});
 }

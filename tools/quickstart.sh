@@ -27,7 +27,7 @@ case $preset in
 esac
 
 packages=(cmake ninja-build g++ pkg-config libsqlite3-dev libboost1.81-dev libfmt-dev
-          catch2 nlohmann-json3-dev libbenchmark-dev)
+          catch2 nlohmann-json3-dev libbenchmark-dev postgresql-15 libpq-dev)
 if [[ $preset == clang || $preset == asan ]]; then
     packages+=(clang-14 libclang-rt-14-dev)
 fi

@@ -15,11 +15,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// SQLite reported a failure. Carries the primary and extended result codes and the SQL text.
+/// The database reported a failure. Carries SQLite's primary and extended result codes, the
+/// SQLSTATE, and the SQL text. On PostgreSQL the codes are SQLite's for the same failure where one
+/// matches (a unique violation is SQLITE_CONSTRAINT_UNIQUE on both), else SQLITE_ERROR; on SQLite
+/// the SQLSTATE is PostgreSQL's for the constraint violations and empty otherwise.
 class sql_error : public error {
 public:
-    sql_error(const std::string& message, int code, int extended_code, std::string sql)
-        : error(message), code_(code), extended_code_(extended_code), sql_(std::move(sql)) {}
+    sql_error(const std::string& message, int code, int extended_code, std::string sql, std::string sqlstate = {})
+        : error(message), code_(code), extended_code_(extended_code), sql_(std::move(sql)), sqlstate_(std::move(sqlstate)) {}
 
     /// The primary result code (SQLITE_CONSTRAINT, SQLITE_BUSY, ...).
     [[nodiscard]] int code() const noexcept { return code_; }
@@ -27,11 +30,14 @@ public:
     [[nodiscard]] int extended_code() const noexcept { return extended_code_; }
     /// The statement that failed; empty when the failure was not tied to one (opening a file).
     [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    /// The five-character SQLSTATE ("23505" for a unique violation), or empty.
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
 
 private:
     int code_;
     int extended_code_;
     std::string sql_;
+    std::string sqlstate_;
 };
 
 /// A foreign key names no row, or a value breaks a rule relate checks before writing.

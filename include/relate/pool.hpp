@@ -1,16 +1,18 @@
 #pragma once
-// relate::pool: a fixed number of connections to one database file, shared by threads.
+// relate::pool: a fixed number of connections to one database, shared by threads.
 //
 //   relate::pool<relate::database> readers{"app.db", 4};
+//   relate::pool<relate::postgres::database> servers{"postgresql:///app", 8};  // <relate/postgres.hpp> too
 //   auto db = readers.acquire();            // waits while all 4 are out
 //   auto users = db->query<User>().get();
 //   // the connection goes back to the pool when db goes
 //
-// A handle is used by one thread at a time, as a relate::database is. The pool's connections share
-// a FIFO write gate: relate's write transactions (BEGIN IMMEDIATE) go through it in the order they
-// arrive, where SQLite's busy handler, retrying on a timer, lets whoever polls first in and can
-// keep an early writer waiting past its busy timeout. Reads (WAL) never wait for it. Not included
-// by <relate/relate.hpp>: it brings <mutex> and <condition_variable>.
+// A handle is used by one thread at a time, as a relate::database is. On SQLite the pool's
+// connections share a FIFO write gate: relate's write transactions (BEGIN IMMEDIATE) go through it
+// in the order they arrive, where SQLite's busy handler, retrying on a timer, lets whoever polls
+// first in and can keep an early writer waiting past its busy timeout. Reads (WAL) never wait for
+// it. PostgreSQL locks rows, not the database: its writers need no gate. Not included by
+// <relate/relate.hpp>: it brings <mutex> and <condition_variable>.
 
 #include <relate/database.hpp>
 #include <relate/detail/core/text.hpp>
@@ -80,12 +82,14 @@ private:
 
 }  // namespace detail
 
-/// `size` connections to the database at `path`, opened with `options`; acquire() lends one.
-/// The pool must outlive its handles.
+/// `size` connections to the database at `path` (a file, or a PostgreSQL connection string),
+/// opened with `options`; acquire() lends one. The pool must outlive its handles.
 template <class Database>
 class pool {
-    static_assert(std::is_same_v<Database, database>,
-                  "relate: relate::pool holds relate::database connections (the SQLite backend)");
+    using backend = typename Database::backend_type;
+    static_assert(std::is_same_v<Database, basic_database<backend>>,
+                  "relate: relate::pool holds relate::database or relate::postgres::database connections");
+    static constexpr bool on_sqlite = std::is_same_v<backend, sqlite::backend>;
 
 public:
     /// A connection lent by the pool, used like a pointer to the relate::database; it goes back
@@ -123,7 +127,7 @@ public:
     pool(std::string path, std::size_t size, database_options options = {})
         : path_(std::move(path)), options_(options), gate_(options.busy_timeout), slots_(size) {
         if (size == 0) throw error("relate: a pool needs at least one connection");
-        detail::stop_sqlite_memory_statistics();
+        if constexpr (on_sqlite) detail::stop_sqlite_memory_statistics();
         free_.reserve(size);  // release() pushes without allocating
         for (std::size_t slot = size; slot-- > 0;) {
             slots_[slot] = open();
@@ -156,16 +160,18 @@ public:
 private:
     std::unique_ptr<Database> open() {
         auto db = std::make_unique<Database>(path_, options_);
-        db->connection().set_write_gate(&gate_);
+        if constexpr (on_sqlite) db->connection().set_write_gate(&gate_);
         return db;
     }
 
-    /// Lends a free slot, opening its connection first if it was closed (a failure to open
-    /// reaches the acquirer and leaves the slot free). Only the borrower touches slots_[slot].
+    /// Lends a free slot, opening its connection first if it was closed or broke while it waited
+    /// (a server that dropped it); a failure to open reaches the acquirer and leaves the slot
+    /// free. Only the borrower touches slots_[slot].
     handle take(std::unique_lock<std::mutex>& lock) {
         const std::size_t slot = free_.back();
         free_.pop_back();
         lock.unlock();
+        if (slots_[slot] != nullptr && slots_[slot]->connection().broken()) slots_[slot].reset();
         if (slots_[slot] == nullptr) {
             try {
                 slots_[slot] = open();
@@ -178,7 +184,8 @@ private:
     }
 
     /// Takes a slot back. A connection left in a transaction is rolled back; one that cannot be
-    /// made clean is closed (which rolls back what is left) and opened anew by the next acquire.
+    /// made clean, or that broke (a PostgreSQL server that went away), is closed (which rolls back
+    /// what is left) and opened anew by the next acquire.
     void release(std::size_t slot) noexcept {
         if (slots_[slot] != nullptr && !clean(slots_[slot]->connection())) slots_[slot].reset();
         {
@@ -188,7 +195,8 @@ private:
         returned_.notify_one();
     }
 
-    static bool clean(sqlite::connection& conn) noexcept {
+    static bool clean(typename backend::connection& conn) noexcept {
+        if (conn.broken()) return false;
         if (!conn.in_transaction()) return true;
         try {
             conn.control("ROLLBACK");
@@ -200,7 +208,7 @@ private:
 
     std::string path_;
     database_options options_;
-    detail::fifo_write_gate gate_;                 ///< outlives the connections pointing at it
+    detail::fifo_write_gate gate_;                 ///< SQLite's; outlives the connections pointing at it
     std::vector<std::unique_ptr<Database>> slots_;  ///< null: closed, opened by the next acquire
     std::mutex mutex_;
     std::condition_variable returned_;

@@ -25,27 +25,27 @@
 
 namespace relate::detail {
 
-template <class T, std::size_t K>
+template <class B, class T, std::size_t K>
 expected_column expected_column_of() {
     using L = model_layout<T>;
     using F = typename L::template column_t<K>;
     const bool key = K == L::primary_key_column;
     std::optional<bool> not_null = !is_nullable<F>;
     if (key && L::key_is_assigned) not_null.reset();
-    return {L::column_names[K], sql_type_name<storage_t<column_value_t<F>>>(), not_null, key};
+    return {L::column_names[K], column_sql_type<B, column_value_t<F>>(), not_null, key};
 }
 
 /// The junction table of belongs_to_many member I of T, as junction_ddl makes it.
-template <class T, std::size_t I>
+template <class B, class T, std::size_t I>
 expected_table expected_junction() {
     using E = edge<T, I>;
     using OL = model_layout<T>;
     using TL = model_layout<typename E::target>;
     expected_table out{E::junction, detail::format("{}::{}", E::origin.owner, E::member), true, {}, {}, {}, {}};
-    out.columns = {{E::junction_owner_key, sql_type_name<storage_t<typename OL::key_type>>(), true, true},
-                   {E::junction_target_key, sql_type_name<storage_t<typename TL::key_type>>(), true, true}};
+    out.columns = {{E::junction_owner_key, column_sql_type<B, typename OL::key_type>(), true, true},
+                   {E::junction_target_key, column_sql_type<B, typename TL::key_type>(), true, true}};
     if constexpr (!std::is_void_v<typename E::pivot>)
-        for_each_pivot_column<typename E::pivot, E>([&](std::string_view name, std::string_view type, bool nullable) {
+        for_each_pivot_column<B, typename E::pivot, E>([&](std::string_view name, std::string_view type, bool nullable) {
             out.columns.push_back({name, type, !nullable, false});
         });
     out.foreign_keys = {{E::junction_owner_key, OL::table, OL::primary_key_name, "CASCADE"},
@@ -54,7 +54,7 @@ expected_table expected_junction() {
     return out;
 }
 
-template <class T, std::size_t I>
+template <class B, class T, std::size_t I>
 void expect_relation(expected_table& table, std::vector<expected_table>& junctions) {
     using E = edge<T, I>;
     if constexpr (E::kind == relation_kind::belongs_to) {
@@ -62,7 +62,7 @@ void expect_relation(expected_table& table, std::vector<expected_table>& junctio
         table.foreign_keys.push_back({E::foreign_key, TL::table, TL::primary_key_name,
                                       on_delete_sql(declared_policy<typename E::target, T>(E::foreign_key))});
     } else if constexpr (E::kind == relation_kind::belongs_to_many) {
-        junctions.push_back(expected_junction<T, I>());
+        junctions.push_back(expected_junction<B, T, I>());
     }
 }
 
@@ -71,7 +71,7 @@ void expect_model(std::vector<expected_table>& out) {
     using L = model_layout<T>;
     expected_table table{L::table, std::string(type_name<T>), false, {}, {}, {}, key_of(describe<B, T>())};
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-        (table.columns.push_back(expected_column_of<T, K>()), ...);
+        (table.columns.push_back(expected_column_of<B, T, K>()), ...);
     }(std::make_index_sequence<L::column_count>{});
     // The same columns table_ddl indexes.
     for (std::size_t k = 0; k < L::column_count; ++k)
@@ -79,7 +79,7 @@ void expect_model(std::vector<expected_table>& out) {
             table.indexed_columns.push_back(L::column_names[k]);
     std::vector<expected_table> junctions;
     [&]<std::size_t... R>(std::index_sequence<R...>) {
-        (expect_relation<T, L::relation_fields[R]>(table, junctions), ...);
+        (expect_relation<B, T, L::relation_fields[R]>(table, junctions), ...);
     }(std::make_index_sequence<L::relation_count>{});
 
     out.push_back(std::move(table));

@@ -9,6 +9,7 @@
 #include <relate/sqlite/transaction.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace relate::sqlite {
 
@@ -33,6 +34,39 @@ struct backend {
     static bool is_foreign_key_violation(const sql_error& e) noexcept {
         return e.extended_code() == SQLITE_CONSTRAINT_FOREIGNKEY;
     }
+
+    /// Whether an upsert's conflict columns match no primary key or unique index.
+    static bool is_missing_conflict_target(const sql_error& e) noexcept {
+        return std::string_view(e.what()).find("ON CONFLICT clause does not match") != std::string_view::npos;
+    }
+
+    /// The unit of work may leave a declared foreign key to SQLite (when foreign keys are on) and
+    /// read which key failed after SQLite refuses it: the transaction goes on after a failed statement.
+    static constexpr bool leaves_references_to_database = true;
+
+    /// Lets a unit's rows name each other: keys are checked at COMMIT.
+    static void defer_foreign_keys(connection& conn) { conn.control("PRAGMA defer_foreign_keys = ON"); }
+
+    /// An insert learns the key SQLite gave from last_insert_rowid, not from RETURNING.
+    static constexpr bool returns_inserted_key = false;
+    /// The table's key must be the rowid for SQLite to assign it: checked before the first write.
+    static constexpr bool checks_key_behaviour = true;
+
+    // DDL. The SQL type of a column whose storage is `type` (INTEGER, REAL, TEXT or BLOB).
+    static constexpr std::string_view column_type(std::string_view type, bool /*boolean*/) noexcept { return type; }
+    static constexpr std::string_view assigned_key = "INTEGER PRIMARY KEY";  ///< the rowid
+    static constexpr std::string_view reference_options = "";
+    static constexpr std::string_view junction_options = " WITHOUT ROWID";
+    /// SQLite checks a REFERENCES clause when rows are written: tables go in the models' order.
+    static constexpr bool checks_references_when_created = false;
+    // Keyed statements: more than 64 integer keys go in one JSON array, read by json_each when
+    // SQLite has it (3.38 and later, unless built without JSON).
+    static constexpr std::size_t fewest_array_keys = 65;
+    static constexpr std::string_view key_array_subquery = "(SELECT value FROM json_each(?))";
+    static constexpr std::string_view key_array_brackets = "[]";
+    static bool takes_key_arrays(const connection& conn) noexcept { return conn.has_json_each(); }
+    /// Migrations and check_schema read the live schema (sqlite_schema, PRAGMAs).
+    static constexpr bool reads_its_schema = true;
 };
 
 }  // namespace relate::sqlite

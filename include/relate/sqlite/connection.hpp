@@ -2,6 +2,8 @@
 // RAII connection with a statement cache keyed by SQL text: the same SQL is prepared once and
 // reused (reset and rebound), never prepared again.
 
+#include <relate/detail/core/connection_use.hpp>
+#include <relate/detail/core/statement_cache.hpp>
 #include <relate/sqlite/error.hpp>
 #include <relate/sqlite/statement.hpp>
 #include <relate/detail/core/chrono.hpp>
@@ -18,54 +20,12 @@
 
 namespace relate::sqlite {
 
-class connection;
 class write_gate;
 
-/// One thread's use of a connection, from the first call until the last statement lease and
-/// transaction end: another thread that starts using the connection meanwhile gets
-/// relate::concurrent_use_error instead of corrupting it. Nested uses by the same thread count.
-class connection_use {
-public:
-    inline explicit connection_use(connection& conn);
-    connection_use(connection_use&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
-    connection_use(const connection_use&) = delete;
-    connection_use& operator=(const connection_use&) = delete;
-    connection_use& operator=(connection_use&&) = delete;
-    inline ~connection_use();
+using detail::connection_use;
+using statement_lease = detail::statement_lease<statement>;
 
-private:
-    connection* conn_;
-};
-
-/// A statement borrowed from the cache; it is reset and given back when the lease ends.
-class statement_lease {
-public:
-    statement_lease(connection_use use, statement& cached) : use_(std::move(use)), statement_(&cached) {
-        cached.set_in_use(true);
-    }
-    statement_lease(connection_use use, std::unique_ptr<statement> owned)
-        : use_(std::move(use)), owned_(std::move(owned)), statement_(owned_.get()) {}
-    statement_lease(statement_lease&& other) noexcept
-        : use_(std::move(other.use_)), owned_(std::move(other.owned_)), statement_(std::exchange(other.statement_, nullptr)) {}
-    statement_lease(const statement_lease&) = delete;
-    statement_lease& operator=(const statement_lease&) = delete;
-    statement_lease& operator=(statement_lease&&) = delete;
-    ~statement_lease() {
-        if (statement_ == nullptr) return;
-        statement_->reset();
-        statement_->set_in_use(false);
-    }
-
-    statement& operator*() const noexcept { return *statement_; }
-    statement* operator->() const noexcept { return statement_; }
-
-private:
-    connection_use use_;                // released last, after the reset
-    std::unique_ptr<statement> owned_;  // set only when the cached one was already busy
-    statement* statement_;
-};
-
-class connection {
+class connection : public detail::thread_owner {
 public:
     /// Opens (creating if needed) the database at path; ":memory:" for an in-memory one.
     connection(const std::string& path, std::chrono::milliseconds busy_timeout) : busy_timeout_(busy_timeout) {
@@ -134,16 +94,14 @@ public:
     /// The cached statement for this SQL text, prepared on first use.
     statement_lease prepare(std::string_view sql) {
         connection_use use(*this);
-        return lease(std::move(use), cached(sql));
+        return cache_.lease(std::move(use), cache_.find(sql, make_statement{this}), make_statement{this});
     }
 
     /// The same for SQL text that lives as long as the program (relate's per-model statements),
     /// found by its address rather than by hashing the text: finds by key run it once per call.
     statement_lease prepare_static(const std::string& sql) {
         connection_use use(*this);
-        statement*& slot = by_address_[&sql];
-        if (slot == nullptr) slot = &cached(sql);
-        return lease(std::move(use), *slot);
+        return cache_.lease(std::move(use), cache_.find_static(sql, make_statement{this}), make_statement{this});
     }
 
     /// How long a statement waits for another connection's lock before SQLITE_BUSY.
@@ -164,6 +122,8 @@ public:
     /// Whether json_each is built in (SQLite 3.38 and later, unless built without JSON).
     [[nodiscard]] bool has_json_each() const noexcept { return has_json_each_; }
     [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
+    /// Whether the connection can no longer be used: never for a file SQLite holds open.
+    [[nodiscard]] bool broken() const noexcept { return false; }
     [[nodiscard]] std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
     [[nodiscard]] int changes() const noexcept { return sqlite3_changes(db_); }
     /// SQLite's bound-variable limit, read now (sqlite3_limit may have lowered it).
@@ -184,43 +144,13 @@ private:
         return found->second.get();
     }
 
-    statement& cached(std::string_view sql) {
-        auto found = cache_.find(sql);
-        if (found == cache_.end())
-            found = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, std::string(sql), stats_, &observer_)).first;
-        return *found->second;
-    }
-
-    /// The cached statement, or a fresh one when it is already running (a nested use).
-    statement_lease lease(connection_use use, statement& st) {
-        if (st.in_use())
-            return statement_lease{std::move(use), std::make_unique<statement>(db_, st.sql(), stats_, &observer_)};
-        return statement_lease{std::move(use), st};
-    }
-
-    friend class connection_use;
-
-    /// A different address in each thread: who uses the connection, without <thread>.
-    static const void* this_thread_mark() noexcept {
-        static thread_local const char mark = 0;
-        return &mark;
-    }
-
-    /// connection_use's count: the thread using the connection, and how many uses it holds. The
-    /// owner is exchanged with GCC's atomic builtins (g++ and clang++ have them), not std::atomic,
-    /// whose header every file including relate would parse.
-    void enter() {
-        const void* const me = this_thread_mark();
-        const void* user = nullptr;
-        if (!__atomic_compare_exchange_n(&user_, &user, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) && user != me)
-            throw concurrent_use_error(
-                "relate: this relate::database is in use by another thread; a database is one connection for one "
-                "thread at a time: open a relate::database per thread");
-        ++uses_;
-    }
-    void leave() noexcept {
-        if (--uses_ == 0) __atomic_store_n(&user_, nullptr, __ATOMIC_RELEASE);
-    }
+    /// What prepares a statement for the cache.
+    struct make_statement {
+        connection* self;
+        std::unique_ptr<statement> operator()(std::string sql) const {
+            return std::make_unique<statement>(self->db_, std::move(sql), self->stats_, &self->observer_);
+        }
+    };
 
     /// The busy handler: polls for the lock every millisecond until the timeout. SQLite's own
     /// handler backs off to 100 ms sleeps, so a writer rarely wakes in the short gap between two
@@ -239,28 +169,15 @@ private:
     };
     using control_statement = std::unique_ptr<sqlite3_stmt, finalizer>;
 
-    struct sql_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
-    };
-
     sqlite3* db_ = nullptr;
     std::chrono::milliseconds busy_timeout_;
     bool has_json_each_ = false;
     std::chrono::steady_clock::time_point busy_since_;
     write_gate* gate_ = nullptr;
-    const void* user_ = nullptr;  ///< this_thread_mark() of the thread using the connection
-    int uses_ = 0;  ///< touched only by the thread in user_
     statistics stats_;
     statement_observer observer_;
-    std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
-    std::unordered_map<const std::string*, statement*> by_address_;  // into cache_
-    std::unordered_map<std::string, control_statement, sql_hash, std::equal_to<>> control_;
+    detail::statement_cache<statement> cache_;
+    std::unordered_map<std::string, control_statement, detail::sql_hash, std::equal_to<>> control_;
 };
-
-connection_use::connection_use(connection& conn) : conn_(&conn) { conn.enter(); }
-connection_use::~connection_use() {
-    if (conn_ != nullptr) conn_->leave();
-}
 
 }  // namespace relate::sqlite

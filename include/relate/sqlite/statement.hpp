@@ -27,15 +27,58 @@ struct statistics {
 /// step to its reset, rows read included.
 using statement_observer = std::function<void(std::string_view sql, std::chrono::nanoseconds duration)>;
 
-/// The text of a value (empty for NULL); sqlite3_value_text before _bytes, as SQLite asks.
-inline std::string_view value_text(sqlite3_value* v) noexcept {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-    return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+/// One result cell, read with sqlite3_value_* calls: one statement API call per column instead
+/// of two (type, then value). The value is what SQLite calls unprotected: valid until the next
+/// step or reset, and safe to read because a connection is used by one thread at a time.
+class cell {
+public:
+    explicit cell(sqlite3_value* v) noexcept : v_(v) {}
+    [[nodiscard]] int type() const noexcept { return sqlite3_value_type(v_); }
+    [[nodiscard]] std::int64_t int64() const noexcept { return sqlite3_value_int64(v_); }
+    [[nodiscard]] double real() const noexcept { return sqlite3_value_double(v_); }
+    /// The text (empty for NULL); sqlite3_value_text before _bytes, as SQLite asks.
+    [[nodiscard]] std::string_view text() const noexcept {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v_));
+        return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(v_))};
+    }
+    /// The bytes (empty for NULL and for a zero-length BLOB, whose pointer is null).
+    [[nodiscard]] std::span<const std::byte> blob() const noexcept {
+        const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(v_));
+        return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_value_bytes(v_))};
+    }
+
+private:
+    sqlite3_value* v_;
+};
+
+/// A cell (of any backend's statement) as an owned value, whatever its storage class.
+template <class Cell>
+value owned(const Cell& c) {
+    switch (c.type()) {
+        case SQLITE_INTEGER: return c.int64();
+        case SQLITE_FLOAT: return c.real();
+        case SQLITE_NULL: return nullptr;
+        case SQLITE_BLOB: {
+            const auto bytes = c.blob();
+            return std::vector<std::byte>(bytes.begin(), bytes.end());
+        }
+        default: return std::string(c.text());
+    }
 }
-/// The bytes of a value (empty for NULL and for a zero-length BLOB, whose pointer is null).
-inline std::span<const std::byte> value_blob(sqlite3_value* v) noexcept {
-    const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(v));
-    return {data, data == nullptr ? 0 : static_cast<std::size_t>(sqlite3_value_bytes(v))};
+
+/// Binds an owned value to parameter `index` of any backend's statement.
+template <class St>
+void bind_owned(St& st, int index, const value& v) {
+    struct binder {
+        St& s;
+        int i;
+        void operator()(std::nullptr_t) const { s.bind_null(i); }
+        void operator()(std::int64_t x) const { s.bind_int64(i, x); }
+        void operator()(double x) const { s.bind_double(i, x); }
+        void operator()(const std::string& x) const { s.bind_text(i, x); }
+        void operator()(const std::vector<std::byte>& x) const { s.bind_blob(i, x); }
+    };
+    std::visit(binder{st, index}, v);
 }
 
 /// Whether SQLite copies bound text and blobs, or borrows them from the caller.
@@ -67,18 +110,7 @@ public:
         static const std::byte empty{};
         check_bind(sqlite3_bind_blob64(stmt_, index, v.empty() ? &empty : v.data(), v.size(), destructor_for(lifetime)));
     }
-    void bind_value(int index, const value& v) {
-        struct binder {
-            statement& s;
-            int i;
-            void operator()(std::nullptr_t) const { s.bind_null(i); }
-            void operator()(std::int64_t x) const { s.bind_int64(i, x); }
-            void operator()(double x) const { s.bind_double(i, x); }
-            void operator()(const std::string& x) const { s.bind_text(i, x); }
-            void operator()(const std::vector<std::byte>& x) const { s.bind_blob(i, x); }
-        };
-        std::visit(binder{*this, index}, v);
-    }
+    void bind_value(int index, const value& v) { bind_owned(*this, index, v); }
 
     /// Runs to the next row: true when a row is ready, false when done. Throws sql_error.
     bool step() {
@@ -105,26 +137,12 @@ public:
     [[nodiscard]] int column_type(int i) const noexcept { return sqlite3_column_type(stmt_, i); }
     [[nodiscard]] std::int64_t column_int64(int i) const noexcept { return sqlite3_column_int64(stmt_, i); }
     [[nodiscard]] double column_double(int i) const noexcept { return sqlite3_column_double(stmt_, i); }
-    [[nodiscard]] std::string_view column_text(int i) const noexcept { return value_text(column(i)); }
-    [[nodiscard]] std::span<const std::byte> column_blob(int i) const noexcept { return value_blob(column(i)); }
-    /// Result column i as SQLite's value, for reading it with sqlite3_value_* calls: one statement
-    /// API call per column instead of two (type, then value). The value is what SQLite calls
-    /// unprotected: valid until the next step or reset, and safe to read because a connection is
-    /// used by one thread at a time.
-    [[nodiscard]] sqlite3_value* column(int i) const noexcept { return sqlite3_column_value(stmt_, i); }
+    [[nodiscard]] std::string_view column_text(int i) const noexcept { return column(i).text(); }
+    [[nodiscard]] std::span<const std::byte> column_blob(int i) const noexcept { return column(i).blob(); }
+    /// Result column i, its type and value read together.
+    [[nodiscard]] cell column(int i) const noexcept { return cell(sqlite3_column_value(stmt_, i)); }
     /// Result column i as an owned value, whatever its storage class.
-    [[nodiscard]] value column_value(int i) const {
-        switch (column_type(i)) {
-            case SQLITE_INTEGER: return column_int64(i);
-            case SQLITE_FLOAT: return column_double(i);
-            case SQLITE_NULL: return nullptr;
-            case SQLITE_BLOB: {
-                const auto bytes = column_blob(i);
-                return std::vector<std::byte>(bytes.begin(), bytes.end());
-            }
-            default: return std::string(column_text(i));
-        }
-    }
+    [[nodiscard]] value column_value(int i) const { return owned(column(i)); }
 
     [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
     [[nodiscard]] sqlite3_stmt* handle() const noexcept { return stmt_; }

@@ -1,11 +1,12 @@
 #pragma once
 // Statements over a set of keys: `... WHERE match IN (...)`, keys always bound, never formatted.
-// Many integer keys are one bound JSON array read by json_each: one short statement whatever
-// their number. A list of placeholders, each a key, would make SQLite parse and code a statement
-// as long as the list (32,766 keys: a 100 KB statement and megabytes of program) for every new
-// length. Other keys, and a few, are a list padded to a power of two (unused slots repeat the
-// last key, which adds no row) so the statement cache holds a few shapes per statement, chunked
-// when the keys exceed SQLite's bound-variable limit, read at run time.
+// Many integer keys are one bound array (SQLite: a JSON array read by json_each; PostgreSQL: a
+// BIGINT[] unnested): one short statement whatever their number. A list of placeholders, each a
+// key, would make SQLite parse and code a statement as long as the list (32,766 keys: a 100 KB
+// statement and megabytes of program) for every new length. Other keys, and a few on SQLite, are
+// a list padded to a power of two (unused slots repeat the last key, which adds no row) so the
+// statement cache holds a few shapes per statement, chunked when the keys exceed the backend's
+// bound-variable limit, read at run time.
 
 #include <relate/detail/core/function_ref.hpp>
 #include <relate/detail/model/codec.hpp>
@@ -35,26 +36,24 @@ inline std::string placeholder_list(std::size_t n) {
 /// "(?, ?, ?)": n keys bound one by one.
 inline std::string key_list(std::size_t n) { return "(" + placeholder_list(n) + ")"; }
 
-/// Up to this many keys go in a list of placeholders; more, when all are integers, in one JSON array.
-inline constexpr std::size_t most_listed_keys = 64;
-
-/// Whether the keys go in one JSON array: many, all integers, and json_each built in.
+/// Whether the keys go in one bound array: enough of them (B::fewest_array_keys), all integers,
+/// and the backend able to read an array.
 template <class B>
-bool keys_as_json(const typename B::connection& conn, const std::vector<sqlite::value>& keys) {
-    return keys.size() > most_listed_keys && conn.has_json_each() &&
+bool keys_as_array(const typename B::connection& conn, const std::vector<sqlite::value>& keys) {
+    return keys.size() >= B::fewest_array_keys && B::takes_key_arrays(conn) &&
            std::all_of(keys.begin(), keys.end(), [](const sqlite::value& v) { return std::holds_alternative<std::int64_t>(v); });
 }
 
-/// "[1,2,3]": the integer keys as one JSON array.
-inline std::string json_array(const std::vector<sqlite::value>& keys) {
+/// "[1,2,3]" (JSON) or "{1,2,3}" (PostgreSQL): the integer keys as one array between `open` and `close`.
+inline std::string integer_array(const std::vector<sqlite::value>& keys, char open, char close) {
     std::string out(keys.size() * 21 + 2, '\0');  // 20 characters for an int64, and a comma
     char* at = out.data();
-    *at++ = '[';
+    *at++ = open;
     for (const auto& key : keys) {
         at = std::to_chars(at, out.data() + out.size(), std::get<std::int64_t>(key)).ptr;
         *at++ = ',';
     }
-    at[-1] = ']';
+    at[-1] = close;
     out.resize(static_cast<std::size_t>(at - out.data()));
     return out;
 }
@@ -115,7 +114,7 @@ struct keyed_query {
 
 /// Runs the statement over every key: make_sql(keys) renders SQL with `keys` (what follows
 /// `IN`) holding the first parameters, and its args after them. One statement for many integer
-/// keys; otherwise one per chunk under SQLite's bound-variable limit. Calls on_row(st) for each
+/// keys; otherwise one per chunk under the backend's bound-variable limit. Calls on_row(st) for each
 /// result row. For a write (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
 template <class B>
 std::int64_t run_in_chunks(session<B>& s, const std::vector<sqlite::value>& keys, std::size_t extra,
@@ -126,10 +125,10 @@ std::int64_t run_in_chunks(session<B>& s, const std::vector<sqlite::value>& keys
         throw error(detail::format("relate: a statement on {} needs {} bound values besides its keys, over SQLite's "
                                    "limit of {}",
                                    table, extra, limit));
-    if (keys_as_json<B>(s.conn, keys)) {
-        const sql_statement sql = make_sql("(SELECT value FROM json_each(?))");
+    if (keys_as_array<B>(s.conn, keys)) {
+        const sql_statement sql = make_sql(B::key_array_subquery);
         auto st = s.conn.prepare(sql.sql);
-        st->bind_value(1, sqlite::value(json_array(keys)));
+        st->bind_text(1, integer_array(keys, B::key_array_brackets[0], B::key_array_brackets[1]));
         for (std::size_t i = 0; i < sql.args.size(); ++i) st->bind_value(static_cast<int>(i + 2), sql.args[i]);
         while (st->step()) on_row(*st);
         return s.conn.changes();

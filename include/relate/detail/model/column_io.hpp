@@ -63,7 +63,10 @@ struct column_context {
     std::string_view column;
 };
 
-inline std::string describe_column_value(const sqlite::statement& st, int index) {
+/// A result cell for messages; St is a backend's statement, whose column types are SQLite's
+/// storage classes (the engine's vocabulary on every backend).
+template <class St>
+std::string describe_column_value(const St& st, int index) {
     switch (st.column_type(index)) {
         case SQLITE_INTEGER: return std::to_string(st.column_int64(index));
         case SQLITE_FLOAT: return detail::format("{}", st.column_double(index));
@@ -120,7 +123,7 @@ template <class F, class Use>
 decltype(auto) with_storage(const F& field, column_context where, Use&& use) {
     if constexpr (std::is_integral_v<F> && std::is_unsigned_v<F> && sizeof(F) >= sizeof(std::int64_t)) {
         if (field > static_cast<F>(std::numeric_limits<std::int64_t>::max()))
-            throw_unstorable(where, std::to_string(field), "it does not fit SQLite's signed 64-bit integer");
+            throw_unstorable(where, std::to_string(field), "it does not fit a signed 64-bit integer, the widest the database stores");
     }
     if constexpr (noexcept(column_type<F>::to_storage(field))) {
         return use(refuse_nan(column_type<F>::to_storage(field), where));
@@ -137,8 +140,8 @@ decltype(auto) with_storage(const F& field, column_context where, Use&& use) {
 
 /// Binds what to_storage returned. A view (std::string_view, std::span) points into the field or
 /// into static data, which outlive the step, so SQLite borrows it; an owned string is copied.
-template <class S>
-void bind_storage(sqlite::statement& st, int index, const S& stored) {
+template <class St, class S>
+void bind_storage(St& st, int index, const S& stored) {
     constexpr auto lifetime = std::is_same_v<S, std::string_view> || std::is_same_v<S, std::span<const std::byte>>
                                   ? sqlite::bind_lifetime::lent
                                   : sqlite::bind_lifetime::copied;
@@ -153,12 +156,15 @@ void bind_storage(sqlite::statement& st, int index, const S& stored) {
 }
 
 /// Binds an owned value as it is (keys the committer read back from the database).
-inline void bind_field(sqlite::statement& st, int index, const sqlite::value& v, column_context) { st.bind_value(index, v); }
+template <class St>
+void bind_field(St& st, int index, const sqlite::value& v, column_context) {
+    st.bind_value(index, v);
+}
 
 /// Binds one field (NULL for an empty optional); what SQLite would not store exactly is a
 /// relate::type_error (with_storage).
-template <class F>
-void bind_field(sqlite::statement& st, int index, const F& field, column_context where) {
+template <class St, class F>
+void bind_field(St& st, int index, const F& field, column_context where) {
     if constexpr (is_nullable<F>) {
         if (!field) return st.bind_null(index);
         bind_field(st, index, *field, where);
@@ -241,15 +247,15 @@ F from_value(const sqlite::value& v) {
     }
 }
 
-template <class V>
-[[noreturn]] void throw_unreadable(const sqlite::statement& st, int index, column_context where, std::string_view why) {
+template <class V, class St>
+[[noreturn]] void throw_unreadable(const St& st, int index, column_context where, std::string_view why) {
     throw type_error(detail::format("relate: cannot read {}.{} (value {}): {}", where.table, where.column,
                                  describe_column_value(st, index), why));
 }
 
 /// column_type<V>::from_storage, with a user conversion's exception turned into a type_error.
-template <class V, class S>
-V from_storage_checked(const sqlite::statement& st, int index, column_context where, S&& stored) {
+template <class V, class St, class S>
+V from_storage_checked(const St& st, int index, column_context where, S&& stored) {
     try {
         return column_type<V>::from_storage(std::forward<S>(stored));
     } catch (const error&) {
@@ -260,12 +266,12 @@ V from_storage_checked(const sqlite::statement& st, int index, column_context wh
 }
 
 /// The value of a non-NULL cell of SQLite type `type` as V, checked.
-template <class V>
-V read_value(const sqlite::statement& st, int index, sqlite3_value* cell, int type, column_context where) {
+template <class V, class St, class Cell>
+V read_value(const St& st, int index, const Cell& cell, int type, column_context where) {
     using S = storage_t<V>;
     if constexpr (std::is_same_v<S, std::int64_t>) {
         if (type != SQLITE_INTEGER) throw_unreadable<V>(st, index, where, "not an integer");
-        const std::int64_t raw = sqlite3_value_int64(cell);
+        const std::int64_t raw = cell.int64();
         if constexpr (std::is_same_v<V, bool>) {
             if (raw != 0 && raw != 1) throw_unreadable<V>(st, index, where, "a bool must be 0 or 1");
         } else if constexpr (std::is_integral_v<V>) {
@@ -277,21 +283,21 @@ V read_value(const sqlite::statement& st, int index, sqlite3_value* cell, int ty
         return from_storage_checked<V>(st, index, where, raw);
     } else if constexpr (std::is_same_v<S, double>) {
         if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw_unreadable<V>(st, index, where, "not a number");
-        return from_storage_checked<V>(st, index, where, sqlite3_value_double(cell));
+        return from_storage_checked<V>(st, index, where, cell.real());
     } else if constexpr (std::is_same_v<S, std::string>) {
-        return from_storage_checked<V>(st, index, where, std::string(sqlite::value_text(cell)));
+        return from_storage_checked<V>(st, index, where, std::string(cell.text()));
     } else {
-        const auto bytes = sqlite::value_blob(cell);
+        const auto bytes = cell.blob();
         return from_storage_checked<V>(st, index, where, blob(bytes.begin(), bytes.end()));
     }
 }
 
 /// Reads result column `index` into `field`.
-template <class F>
-void read_field(const sqlite::statement& st, int index, F& field, column_context where) {
+template <class St, class F>
+void read_field(const St& st, int index, F& field, column_context where) {
     using V = column_value_t<F>;
-    sqlite3_value* const cell = st.column(index);
-    const int type = sqlite3_value_type(cell);
+    const auto cell = st.column(index);
+    const int type = cell.type();
     if (type == SQLITE_NULL) {
         if constexpr (is_nullable<F>) {
             field.reset();
@@ -302,7 +308,7 @@ void read_field(const sqlite::statement& st, int index, F& field, column_context
     }
     if constexpr (std::is_same_v<V, std::string>) {
         // Plain text goes straight into the field: no conversion, no try block.
-        field = std::string(sqlite::value_text(cell));
+        field = std::string(cell.text());
     } else {
         field = read_value<V>(st, index, cell, type, where);
     }

@@ -186,6 +186,7 @@ row_statements make_row_statements(const model_desc<B>& m) {
     };
     out.insert_with_key = insert(true);
     out.insert_without_key = insert(false);
+    if constexpr (B::returns_inserted_key) out.insert_without_key += " RETURNING " + key;
     std::string set;
     for (std::size_t k = 0; k < m.columns.size(); ++k)
         if (k != m.key) set += (set.empty() ? "" : ", ") + sql_identifier(m.columns[k].name) + " = ?";

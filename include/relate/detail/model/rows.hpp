@@ -96,7 +96,11 @@ void insert_row(session<B>& s, const model_desc<B>& m, void* object) {
     auto st = s.conn.prepare_static(assign_key ? m.sql.insert_without_key : m.sql.insert_with_key);
     bind_row(*st, m, object, assign_key);
     st->step();
-    if (assign_key) write_back_key(m, object, s.conn.last_insert_rowid());
+    if (!assign_key) return;
+    if constexpr (B::returns_inserted_key)
+        write_back_key(m, object, st->column_value(0));  // insert_without_key ends RETURNING the key
+    else
+        write_back_key(m, object, s.conn.last_insert_rowid());
 }
 
 /// The statement of an upsert: the insert, then ON CONFLICT (the conflict columns) DO UPDATE SET
@@ -114,8 +118,10 @@ std::string upsert_sql(const model_desc<B>& m, std::span<const std::size_t> conf
     // Nothing else to update: the row is still "updated", so that RETURNING gives its key.
     if (set.empty()) set = sql_identifier(m.columns[conflict.front()].name) + " = excluded." +
                            sql_identifier(m.columns[conflict.front()].name);
-    return detail::format("{} ON CONFLICT ({}) DO UPDATE SET {} RETURNING {}",
-                          with_key ? m.sql.insert_with_key : m.sql.insert_without_key, target, set,
+    std::string_view insert = with_key ? m.sql.insert_with_key : m.sql.insert_without_key;
+    if constexpr (B::returns_inserted_key)
+        if (!with_key) insert = insert.substr(0, insert.rfind(" RETURNING "));  // it comes after ON CONFLICT
+    return detail::format("{} ON CONFLICT ({}) DO UPDATE SET {} RETURNING {}", insert, target, set,
                           sql_identifier(m.key_column().name));
 }
 
@@ -129,7 +135,7 @@ void upsert_row(session<B>& s, const model_desc<B>& m, void* object, std::span<c
         try {
             return s.conn.prepare(sql);
         } catch (const sql_error& e) {
-            if (std::string_view(e.what()).find("ON CONFLICT clause does not match") == std::string_view::npos) throw;
+            if (!B::is_missing_conflict_target(e)) throw;
             std::string columns;
             for (const std::size_t k : conflict) columns += (columns.empty() ? "" : ", ") + std::string(m.columns[k].name);
             const std::string why = detail::format("{} has no primary key or unique index on exactly ({})", m.table, columns);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -172,7 +173,8 @@ struct sql_statement {
     }
 
     /// Binds args to the statement, from parameter 1.
-    void bind(sqlite::statement& st) const {
+    template <class Statement>
+    void bind(Statement& st) const {
         for (std::size_t i = 0; i < args.size(); ++i) st.bind_value(static_cast<int>(i + 1), args[i]);
     }
 };
@@ -190,7 +192,8 @@ inline sql_statement select_statement(const std::string& what, std::string_view 
     if (!order.empty()) out.sql += " ORDER BY " + order_terms(table, order);
     if (limit || offset) {
         out.sql += " LIMIT ?";
-        out.args.emplace_back(limit.value_or(-1));
+        // No limit but an offset: the largest count, which both SQLite and PostgreSQL take.
+        out.args.emplace_back(limit.value_or(std::numeric_limits<std::int64_t>::max()));
         if (offset) {
             out.sql += " OFFSET ?";
             out.args.emplace_back(*offset);

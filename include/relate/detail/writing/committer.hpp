@@ -132,7 +132,7 @@ public:
             left_to_engine = check.leaves_keys_to_engine();
             // Rows the unit inserts may name each other in a cycle (A names B, B names A): SQLite
             // then checks foreign keys at COMMIT, once both are written. Validation has checked them.
-            if (check.names_inserted_rows()) session_->conn.control("PRAGMA defer_foreign_keys = ON");
+            if (check.names_inserted_rows()) B::defer_foreign_keys(session_->conn);
             write_rows(in_table_order(batches), pending);
             write_links(junctions, link_keys);
             if (!removals.empty()) {

@@ -20,10 +20,18 @@ template <class B>
 class engine_checks {
 public:
     /// Made inside the commit's transaction: the schema is stable while it lives.
-    explicit engine_checks(session<B>& s) : session_(&s), on_(s.conn.enforces_foreign_keys()) {}
+    explicit engine_checks(session<B>& s) : session_(&s) {
+        if constexpr (B::leaves_references_to_database) on_ = s.conn.enforces_foreign_keys();
+    }
 
     /// Whether SQLite refuses a write of `table.column` that names no row of `parent` by its key.
     bool enforces(std::string_view table, std::string_view column, const model_desc<B>& parent) {
+        if constexpr (B::leaves_references_to_database) return enforced(table, column, parent);
+        return false;
+    }
+
+private:
+    bool enforced(std::string_view table, std::string_view column, const model_desc<B>& parent) {
         if (!on_) return false;
         if (!schema_read_) {  // once per commit that stores a key
             schema_read_ = true;
@@ -43,7 +51,6 @@ public:
         return enforced;
     }
 
-private:
     /// A single-column REFERENCES from table.column to the parent's key column: named, or left
     /// to the parent's primary key when that key is the model's key alone.
     bool declares_reference(std::string_view table, std::string_view column, const model_desc<B>& parent) {
@@ -66,7 +73,7 @@ private:
     }
 
     session<B>* session_;
-    bool on_;
+    bool on_ = false;
     bool schema_read_ = false;
 };
 

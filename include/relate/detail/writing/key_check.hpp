@@ -89,7 +89,7 @@ inline std::optional<live_table> read_key_facts(sqlite::connection& conn, std::s
 /// model's: relate::schema_mismatch saying why. A table that does not exist is left to SQLite,
 /// whose error names it.
 template <class B>
-void require_key_behaviour(session<B>& s, const model_desc<B>& m) {
+void require_rowid_key(session<B>& s, const model_desc<B>& m) {
     if (std::find(s.keys_checked.begin(), s.keys_checked.end(), &m) != s.keys_checked.end()) return;
     if (const auto live = read_key_facts(s.conn, m.table)) {
         std::vector<std::string> problems;
@@ -109,6 +109,12 @@ void require_key_behaviour(session<B>& s, const model_desc<B>& m) {
         }
     }
     s.keys_checked.push_back(&m);
+}
+
+/// SQLite's check above, before a write; PostgreSQL's identity columns need none.
+template <class B>
+void require_key_behaviour(session<B>& s, const model_desc<B>& m) {
+    if constexpr (B::checks_key_behaviour) require_rowid_key(s, m);
 }
 
 }  // namespace relate::detail

@@ -1,0 +1,279 @@
+#pragma once
+// A prepared statement on a PostgreSQL connection, with the same members as sqlite::statement so
+// the engine drives both alike. Differences, all written here:
+//   - relate's SQL uses ? placeholders; they become $1, $2 ... when the statement is prepared.
+//   - The statement runs at the first step() and its rows arrive at once (libpq's default), then
+//     step() walks them.
+//   - Parameters travel as text (bytea as binary); result cells arrive as text and are read by
+//     their type: column_type() gives SQLite's storage class of a cell, which the engine reads.
+
+#include <relate/postgres/error.hpp>
+#include <relate/sqlite/statement.hpp>
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace relate::postgres {
+
+using sqlite::statement_observer;
+using sqlite::statistics;
+
+/// relate's SQL text with each ? outside quotes and comments written $1, $2 ... in order.
+inline std::string numbered_placeholders(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int next = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') {  // a literal or a quoted name: copied to its closing quote
+            const std::size_t end = sql.find(c, i + 1);
+            const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+            out.append(sql.substr(i, stop - i));
+            i = stop - 1;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            const std::size_t end = sql.find('\n', i);
+            const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
+            out.append(sql.substr(i, stop - i));
+            i = stop - 1;
+        } else if (c == '?') {
+            out += '$';
+            out += std::to_string(++next);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// Type OIDs of the result columns relate reads (pg_type.dat).
+namespace oid {
+inline constexpr Oid boolean = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, float4 = 700, float8 = 701,
+                     numeric = 1700;
+}
+
+class statement;
+
+/// One result cell: the current row's column, read by its type.
+class cell {
+public:
+    cell(const statement& st, int column) noexcept : st_(&st), column_(column) {}
+    [[nodiscard]] inline int type() const noexcept;
+    [[nodiscard]] inline std::int64_t int64() const noexcept;
+    [[nodiscard]] inline double real() const noexcept;
+    [[nodiscard]] inline std::string_view text() const noexcept;
+    [[nodiscard]] inline std::span<const std::byte> blob() const;
+
+private:
+    const statement* st_;
+    int column_;
+};
+
+class statement {
+public:
+    /// Prepares `sql` on the server under `name`. `changes` receives the rows each run changed;
+    /// `observer`, when given, points at the connection's observer (which may be empty). A
+    /// `temporary` statement (one nested use) is deallocated on the server when it goes; the
+    /// others live as long as the session.
+    statement(PGconn* conn, std::string sql, std::string name, statistics& stats, int& changes,
+              const statement_observer* observer, bool temporary)
+        : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), stats_(&stats), changes_(&changes),
+          observer_(observer), temporary_(temporary) {
+        const result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
+        if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
+    }
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+    ~statement() {
+        // Not in a failed transaction, which refuses every command until its rollback.
+        if (temporary_ && PQtransactionStatus(conn_) != PQTRANS_INERROR)
+            PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
+    }
+
+    void bind_null(int index) { slot(index).is_null = true; }
+    void bind_int64(int index, std::int64_t v) { set_number(index, v); }
+    void bind_double(int index, double v) { set_number(index, v); }
+    /// PostgreSQL receives bound text when the statement runs, so `lifetime` changes nothing.
+    void bind_text(int index, std::string_view v, sqlite::bind_lifetime = sqlite::bind_lifetime::copied) {
+        parameter& p = slot(index);
+        p.text.assign(v);
+        p.is_null = false;
+        p.binary = false;
+    }
+    void bind_blob(int index, std::span<const std::byte> v, sqlite::bind_lifetime = sqlite::bind_lifetime::copied) {
+        parameter& p = slot(index);
+        p.text.assign(reinterpret_cast<const char*>(v.data()), v.size());
+        p.is_null = false;
+        p.binary = true;
+    }
+    void bind_value(int index, const sqlite::value& v) { sqlite::bind_owned(*this, index, v); }
+
+    /// Runs the statement at the first call, then walks its rows: true when a row is ready, false
+    /// when done. Throws sql_error.
+    bool step() {
+        if (!running_) run();
+        return ++row_ < rows_;
+    }
+
+    /// Ready for the next run: drops the rows and clears every binding.
+    void reset() noexcept {
+        if (running_ && observed()) report();
+        result_.reset();
+        parameters_.clear();
+        running_ = false;
+        row_ = -1;
+        rows_ = 0;
+    }
+
+    [[nodiscard]] int column_count() const noexcept { return result_ ? PQnfields(result_.get()) : 0; }
+    [[nodiscard]] int column_type(int i) const noexcept {
+        if (PQgetisnull(result_.get(), row_, i) != 0) return SQLITE_NULL;
+        switch (PQftype(result_.get(), i)) {
+            case oid::boolean:
+            case oid::int2:
+            case oid::int4:
+            case oid::int8:
+            case oid::oid: return SQLITE_INTEGER;
+            case oid::float4:
+            case oid::float8: return SQLITE_FLOAT;
+            case oid::numeric:  // sum() of integers is numeric: whole values read as integers
+                return column_text(i).find_first_of(".eEnN") == std::string_view::npos ? SQLITE_INTEGER : SQLITE_FLOAT;
+            case oid::bytea: return SQLITE_BLOB;
+            default: return SQLITE_TEXT;
+        }
+    }
+    [[nodiscard]] std::int64_t column_int64(int i) const noexcept {
+        const std::string_view text = column_text(i);
+        if (PQftype(result_.get(), i) == oid::boolean) return text == "t" ? 1 : 0;
+        std::int64_t out = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+        if (ec != std::errc{} || end != text.data() + text.size()) return static_cast<std::int64_t>(column_double(i));
+        return out;
+    }
+    [[nodiscard]] double column_double(int i) const noexcept {
+        const std::string_view text = column_text(i);
+        if (PQftype(result_.get(), i) == oid::boolean) return text == "t" ? 1.0 : 0.0;
+        double out = 0;
+        std::from_chars(text.data(), text.data() + text.size(), out);
+        return out;
+    }
+    [[nodiscard]] std::string_view column_text(int i) const noexcept {
+        return {PQgetvalue(result_.get(), row_, i), static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
+    }
+    /// bytea arrives as text, \x and two hex digits a byte; the bytes stay valid until the next
+    /// call of column_blob.
+    [[nodiscard]] std::span<const std::byte> column_blob(int i) const {
+        const std::string_view text = column_text(i);
+        blob_.clear();
+        const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+        for (std::size_t k = 2; k + 1 < text.size(); k += 2)
+            blob_.push_back(static_cast<std::byte>(nibble(text[k]) * 16 + nibble(text[k + 1])));
+        return blob_;
+    }
+    [[nodiscard]] cell column(int i) const noexcept { return {*this, i}; }
+    [[nodiscard]] sqlite::value column_value(int i) const { return sqlite::owned(column(i)); }
+
+    [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    [[nodiscard]] bool in_use() const noexcept { return in_use_; }
+    void set_in_use(bool in_use) noexcept { in_use_ = in_use; }
+
+private:
+    struct clear_result {
+        void operator()(PGresult* r) const noexcept { PQclear(r); }
+    };
+    using result = std::unique_ptr<PGresult, clear_result>;
+
+    struct parameter {
+        std::string text;
+        bool is_null = true;
+        bool binary = false;
+    };
+
+    parameter& slot(int index) {
+        if (parameters_.size() < static_cast<std::size_t>(index)) parameters_.resize(static_cast<std::size_t>(index));
+        return parameters_[static_cast<std::size_t>(index) - 1];
+    }
+
+    template <class N>
+    void set_number(int index, N v) {
+        char buffer[32];
+        const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+        parameter& p = slot(index);
+        p.text.assign(buffer, end);
+        if constexpr (std::is_floating_point_v<N>) {
+            if (p.text == "inf") p.text = "Infinity";
+            if (p.text == "-inf") p.text = "-Infinity";
+        }
+        p.is_null = false;
+        p.binary = false;
+    }
+
+    void run() {
+        running_ = true;
+        ++stats_->statements;
+        if (observed()) started_ = std::chrono::steady_clock::now();
+        const std::size_t n = parameters_.size();
+        values_.resize(n);
+        lengths_.resize(n);
+        formats_.resize(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            const parameter& p = parameters_[k];
+            values_[k] = p.is_null ? nullptr : p.text.c_str();
+            lengths_[k] = static_cast<int>(p.text.size());
+            formats_[k] = p.binary ? 1 : 0;
+        }
+        result_.reset(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
+                                     formats_.data(), 0));
+        const ExecStatusType status = PQresultStatus(result_.get());
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+            const result failed = std::move(result_);
+            throw_error(conn_, failed.get(), sql_);
+        }
+        rows_ = PQntuples(result_.get());
+        const char* changed = PQcmdTuples(result_.get());
+        *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
+    }
+
+    [[nodiscard]] bool observed() const noexcept { return observer_ != nullptr && *observer_; }
+    void report() const noexcept {
+        try {
+            (*observer_)(sql_, std::chrono::steady_clock::now() - started_);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): reset() runs in destructors; a logger must not break it
+        }
+    }
+
+    PGconn* conn_;
+    std::string sql_;
+    std::string name_;
+    statistics* stats_;
+    int* changes_;
+    const statement_observer* observer_;
+    std::chrono::steady_clock::time_point started_;
+    result result_;
+    int row_ = -1;
+    int rows_ = 0;
+    std::vector<parameter> parameters_;
+    std::vector<const char*> values_;
+    std::vector<int> lengths_;
+    std::vector<int> formats_;
+    mutable std::vector<std::byte> blob_;
+    bool temporary_;
+    bool running_ = false;
+    bool in_use_ = false;
+};
+
+int cell::type() const noexcept { return st_->column_type(column_); }
+std::int64_t cell::int64() const noexcept { return st_->column_int64(column_); }
+double cell::real() const noexcept { return st_->column_double(column_); }
+std::string_view cell::text() const noexcept { return st_->column_text(column_); }
+std::span<const std::byte> cell::blob() const { return st_->column_blob(column_); }
+
+}  // namespace relate::postgres

@@ -1,0 +1,335 @@
+// The same models and calls on every backend (tests/backends.hpp): rows written and read back
+// exactly, queries, eager loading at 1 + E statements, the unit of work with its foreign-key
+// validation, the delete policies, and constraint errors with the same codes.
+
+#include "backends.hpp"
+
+#include <relate/pool.hpp>
+
+#include <relate/relate.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace backend_models {
+
+struct Post;
+struct Tag;
+struct Profile;
+
+struct Author {
+    std::int64_t id = 0;
+    std::string name;
+    relate::has_one<Profile, relate::cascade> profile;
+    relate::has_many<Post, relate::cascade> posts;
+};
+
+struct Profile {
+    std::int64_t id = 0;
+    std::int64_t authorId = 0;
+    std::optional<std::string> bio;
+    relate::belongs_to<Author> author;
+};
+
+struct Post {
+    std::int64_t id = 0;
+    std::int64_t authorId = 0;
+    std::string title;
+    int rank = 0;
+    relate::belongs_to<Author> author;
+    relate::belongs_to_many<Tag> tags;
+};
+
+struct Tag {
+    std::int64_t id = 0;
+    std::string name;
+    relate::belongs_to_many<Post> posts;
+};
+
+/// Every kind of value a field holds.
+struct Sample {
+    std::int64_t id = 0;
+    std::int64_t big = 0;
+    int small = 0;
+    double real = 0;
+    bool flag = false;
+    std::string text;
+    std::optional<std::string> maybe;
+    relate::blob bytes;
+    std::chrono::sys_time<std::chrono::microseconds> at{};
+};
+
+/// A parent that refuses to lose its children, and one that lets them go their own way.
+struct Review;
+struct Shelf {
+    std::int64_t id = 0;
+    std::string name;
+    relate::has_many<Review> reviews;  // restrict, the default
+};
+struct Reader {
+    std::int64_t id = 0;
+    std::string name;
+    relate::has_many<Review, relate::set_null> reviews;
+};
+struct Review {
+    std::int64_t id = 0;
+    std::int64_t shelfId = 0;
+    std::optional<std::int64_t> readerId;
+    relate::belongs_to<Shelf> shelf;
+    relate::belongs_to<Reader, relate::foreign_key<"readerId">> reader;
+};
+
+}  // namespace backend_models
+
+using namespace backend_models;
+using relate::col;
+
+namespace {
+
+/// Two authors; Ada has a profile and posts 1-3 (tagged), Bob post 4.
+template <class Db>
+void seed(Db& db) {
+    db.template create_tables<Author, Profile, Post, Tag>();
+    Author ada{.name = "Ada"};
+    Author bob{.name = "Bob"};
+    Profile profile{.bio = "math"};
+    std::vector<Post> posts{{.title = "Engines", .rank = 3}, {.title = "Notes", .rank = 1}, {.title = "Loops", .rank = 2},
+                            {.title = "Bees", .rank = 5}};
+    relate::basic_unit_of_work<typename Db::backend_type> uow{db};
+    uow.insert(ada);
+    uow.insert(bob);
+    uow.insert(profile, relate::parent(&Profile::author, ada));
+    for (Post& post : posts) uow.insert(post, relate::parent(&Post::author, post.title == "Bees" ? bob : ada));
+    uow.commit();
+    const Tag cpp = db.insert(Tag{.name = "c++"});
+    const Tag sql = db.insert(Tag{.name = "sql"});
+    db.related(posts[0], &Post::tags).connect({cpp.id, sql.id});
+    db.related(posts[1], &Post::tags).connect({sql.id});
+}
+
+template <class Db, class F>
+std::uint64_t statements_of(Db& db, F&& f) {
+    const std::uint64_t before = db.stats().statements;
+    f();
+    return db.stats().statements - before;
+}
+
+template <class T>
+std::vector<std::string> titles(const std::vector<T>& rows) {
+    std::vector<std::string> out;
+    for (const T& row : rows) out.push_back(row.title);
+    return out;
+}
+
+using strings = std::vector<std::string>;
+
+}  // namespace
+
+BACKENDS_TEST_CASE("insert assigns keys; find, update and remove work by key", "[backends]") {
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Author, Profile, Post, Tag>();
+    const Author ada = db.insert(Author{.name = "Ada"});
+    const Author bob = db.insert(Author{.name = "Bob"});
+    CHECK(ada.id == 1);
+    CHECK(bob.id == 2);
+    CHECK(db.template find<Author>(2)->name == "Bob");
+    CHECK_FALSE(db.template find<Author>(3).has_value());
+    CHECK_THROWS_AS(db.template find_or_throw<Author>(3), relate::not_found);
+
+    Author renamed = bob;
+    renamed.name = "Robert";
+    db.update(renamed);
+    CHECK(db.template find_or_throw<Author>(2).name == "Robert");
+    CHECK_THROWS_AS(db.update(Author{.id = 9, .name = "Nobody"}), relate::not_found);
+
+    db.remove(ada);
+    CHECK(db.template query<Author>().count() == 1);
+    CHECK_THROWS_AS(db.remove(ada), relate::not_found);
+}
+
+BACKENDS_TEST_CASE("every kind of value comes back as it was written", "[backends][values]") {
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Sample>();
+    using namespace std::chrono;
+    const Sample extreme{.big = std::numeric_limits<std::int64_t>::min(),
+                         .small = std::numeric_limits<int>::max(),
+                         .real = 0.1 + 0.2,
+                         .flag = true,
+                         .text = "it's \"quoted\", ? and $1, caf\xc3\xa9",
+                         .maybe = std::nullopt,
+                         .bytes = {std::byte{0}, std::byte{0xff}, std::byte{'\\'}},
+                         .at = sys_days{2026y / 12 / 7} + hours{13} + microseconds{123456}};
+    const Sample other{.big = std::numeric_limits<std::int64_t>::max(), .real = -1e300, .maybe = "", .bytes = {}};
+    const std::int64_t first = db.insert(extreme).id;
+    const std::int64_t second = db.insert(other).id;
+
+    const Sample a = db.template find_or_throw<Sample>(first);
+    CHECK(a.big == extreme.big);
+    CHECK(a.small == extreme.small);
+    CHECK(a.real == extreme.real);
+    CHECK(a.flag);
+    CHECK(a.text == extreme.text);
+    CHECK_FALSE(a.maybe.has_value());
+    CHECK(a.bytes == extreme.bytes);
+    CHECK(a.at == extreme.at);
+    const Sample b = db.template find_or_throw<Sample>(second);
+    CHECK(b.big == other.big);
+    CHECK(b.real == other.real);
+    CHECK_FALSE(b.flag);
+    CHECK(b.maybe == std::optional<std::string>(""));
+    CHECK(b.bytes.empty());
+
+    CHECK(db.template query<Sample>().where(col<&Sample::flag> == true).count() == 1);
+    CHECK(db.template query<Sample>().where(col<&Sample::text> == extreme.text).count() == 1);
+    CHECK(db.template query<Sample>().where(col<&Sample::maybe>.is_null()).count() == 1);
+    CHECK(db.template query<Sample>().where(col<&Sample::big> < 0).count() == 1);
+}
+
+BACKENDS_TEST_CASE("queries filter, order, page and count", "[backends][query]") {
+    typename TestType::database db{TestType::open_target()};
+    seed(db);
+    CHECK(titles(db.template query<Post>().order_by(col<&Post::rank>).get()) == strings{"Notes", "Loops", "Engines", "Bees"});
+    CHECK(titles(db.template query<Post>().where(col<&Post::rank> >= 2).order_by(col<&Post::rank>.desc()).limit(2).get()) ==
+          strings{"Bees", "Engines"});
+    CHECK(titles(db.template query<Post>().order_by(col<&Post::rank>).limit(2).offset(1).get()) == strings{"Loops", "Engines"});
+    CHECK(db.template query<Post>().where(col<&Post::authorId> == 1).count() == 3);
+    CHECK(db.template query<Post>().where(col<&Post::title>.in({"Bees", "Notes", "None"})).count() == 2);
+    CHECK(db.template query<Post>().where(col<&Post::title> == "None").first() == std::nullopt);
+    CHECK(db.template query<Post>().where(col<&Post::rank> > 4).exists());
+    CHECK(db.template query<Post>().where(col<&Post::rank> > 4 || col<&Post::rank> < 2).count() == 2);
+}
+
+BACKENDS_TEST_CASE("eager loading runs one statement per edge and fills every relation", "[backends][eager]") {
+    typename TestType::database db{TestType::open_target()};
+    seed(db);
+    std::vector<Author> authors;
+    const auto statements = statements_of(db, [&] {
+        authors = db.template query<Author>()
+                      .order_by(col<&Author::id>)
+                      .with(&Author::profile, &Author::posts, "posts.tags")
+                      .get();
+    });
+    CHECK(statements == 4);  // authors, profiles, posts, tags
+    REQUIRE(authors.size() == 2);
+    CHECK(authors[0].profile->bio == "math");
+    CHECK(authors[1].profile.get() == nullptr);
+    CHECK(authors[0].posts.size() == 3);
+    CHECK(authors[1].posts.size() == 1);
+    for (const Post& post : authors[0].posts)
+        CHECK(post.tags.size() == (post.title == "Engines" ? 2u : post.title == "Notes" ? 1u : 0u));
+
+    std::vector<Post> posts = db.template query<Post>().order_by(col<&Post::id>).with(&Post::author).get();
+    REQUIRE(posts.size() == 4);
+    CHECK(posts[3].author->name == "Bob");
+}
+
+BACKENDS_TEST_CASE("a unit of work validates foreign keys and writes nothing when one is wrong", "[backends][uow]") {
+    typename TestType::database db{TestType::open_target()};
+    seed(db);
+    relate::basic_unit_of_work<typename TestType::database::backend_type> uow{db};
+    uow.insert(Author{.name = "Cy"});
+    uow.insert(Post{.authorId = 99, .title = "Orphan"});
+    CHECK_THROWS_WITH(uow.commit(), Catch::Contains("Post.authorId") && Catch::Contains("99"));
+    CHECK(db.template query<Author>().count() == 2);
+    CHECK(db.template query<Post>().count() == 4);
+}
+
+BACKENDS_TEST_CASE("delete policies cascade, restrict and set null, all or nothing", "[backends][policy]") {
+    typename TestType::database db{TestType::open_target()};
+    SECTION("cascade removes the profile, the posts and their links") {
+        seed(db);
+        db.remove(db.template find_or_throw<Author>(1));
+        CHECK(db.template query<Profile>().count() == 0);
+        CHECK(titles(db.template query<Post>().get()) == strings{"Bees"});
+        CHECK(db.template query<Tag>().with(&Tag::posts).get().at(1).posts.size() == 0);
+    }
+    SECTION("restrict refuses and set_null clears") {
+        db.template create_tables<Shelf, Reader, Review>();
+        const Shelf shelf = db.insert(Shelf{.name = "top"});
+        const Reader reader = db.insert(Reader{.name = "Ann"});
+        db.insert(Review{.shelfId = shelf.id, .readerId = reader.id});
+        CHECK_THROWS_AS(db.remove(shelf), relate::restrict_error);
+        CHECK(db.template query<Shelf>().count() == 1);
+        db.remove(reader);
+        CHECK(db.template query<Review>().get().at(0).readerId == std::nullopt);
+    }
+}
+
+BACKENDS_TEST_CASE("constraint violations are sql_errors with the same codes", "[backends][errors]") {
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Author>();
+    const Author ada = db.insert(Author{.name = "Ada"});
+    try {
+        db.insert(ada);  // the same key again
+        FAIL("a duplicate key was written");
+    } catch (const relate::sql_error& e) {
+        CHECK(e.code() == SQLITE_CONSTRAINT);
+        CHECK((e.extended_code() == SQLITE_CONSTRAINT_PRIMARYKEY || e.extended_code() == SQLITE_CONSTRAINT_UNIQUE));
+        CHECK(e.sqlstate() == "23505");
+    }
+    CHECK(db.template query<Author>().count() == 1);
+}
+
+TEST_CASE("postgres: a pool replaces the connections the server dropped, and hands none of them out", "[backends][pool]") {
+    relate::pool<relate::postgres::database> pool{backends::postgres_server::open_target(), 2};
+    std::vector<int> server_processes;
+    {
+        auto a = pool.acquire();
+        auto b = pool.acquire();
+        a->create_tables<Author>();
+        a->insert(Author{.name = "Ada"});
+        server_processes = {PQbackendPID(a->connection().handle()), PQbackendPID(b->connection().handle())};
+        relate::postgres::connection admin(backends::postgres_server::conninfo(), std::chrono::milliseconds(5000));
+        admin.execute("SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[" + std::to_string(server_processes[0]) + ", " +
+                      std::to_string(server_processes[1]) + "]) AS pid");
+        // pg_terminate_backend only asks: wait until both connections have seen their end.
+        for (int attempt = 0; attempt < 500 && !(a->connection().broken() && b->connection().broken()); ++attempt)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        REQUIRE(a->connection().broken());
+        REQUIRE(b->connection().broken());
+    }  // back to the pool, broken
+
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    CHECK(a->query<Author>().count() == 1);  // no error: both connections are new
+    CHECK(b->query<Author>().count() == 1);
+    for (auto* db : {&*a, &*b}) {
+        const int pid = PQbackendPID(db->connection().handle());
+        CHECK(std::find(server_processes.begin(), server_processes.end(), pid) == server_processes.end());
+    }
+}
+
+TEST_CASE("postgres: a statement on a connection the server dropped is a relate::sql_error, and the pool replaces it",
+          "[backends][pool]") {
+    relate::pool<relate::postgres::database> pool{backends::postgres_server::open_target(), 1};
+    {
+        auto db = pool.acquire();
+        db->create_tables<Author>();
+        relate::postgres::connection admin(backends::postgres_server::conninfo(), std::chrono::milliseconds(5000));
+        relate::postgres::unit_of_work uow{*db};
+        uow.insert(Author{.name = "Ada"});
+        // Dropped between the unit's statements: nothing of it stays.
+        db->on_statement([&](std::string_view, std::chrono::nanoseconds) {
+            // pg_terminate_backend waits for the end it asks for with a timeout (PostgreSQL 14+).
+            admin.execute("SELECT pg_terminate_backend(" + std::to_string(PQbackendPID(db->connection().handle())) +
+                          ", 5000)");
+            db->on_statement({});
+        });
+        try {
+            uow.commit();
+            FAIL("the commit succeeded on a dropped connection");
+        } catch (const relate::sql_error& e) {
+            CHECK((e.sqlstate().starts_with("08") || e.sqlstate().starts_with("57P")));
+        }
+    }
+    auto db = pool.acquire();
+    CHECK(db->query<Author>().count() == 0);
+}
