@@ -333,3 +333,65 @@ TEST_CASE("postgres: a statement on a connection the server dropped is a relate:
     auto db = pool.acquire();
     CHECK(db->query<Author>().count() == 0);
 }
+
+TEST_CASE("postgres: bool is BOOLEAN, and a time point of microseconds or coarser TIMESTAMPTZ", "[backends][values]") {
+    struct Stamp {
+        std::int64_t id = 0;
+        bool done = false;
+        std::chrono::sys_time<std::chrono::milliseconds> at{};
+        std::chrono::sys_time<std::chrono::nanoseconds> precise{};
+    };
+    relate::postgres::database db{backends::postgres_server::open_target()};
+    db.create_tables<Stamp>();
+    const auto type_of = [&](const std::string& column) {
+        auto st = db.connection().prepare("SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                                          "current_schema() AND table_name = 'stamps' AND column_name = '" + column + "'");
+        REQUIRE(st->step());
+        return std::string(st->column_text(0));
+    };
+    CHECK(type_of("done") == "boolean");
+    CHECK(type_of("at") == "timestamp with time zone");
+    CHECK(type_of("precise") == "text");  // a TIMESTAMPTZ would round nanoseconds away
+
+    using namespace std::chrono;
+    const Stamp written{.done = true,
+                        .at = sys_days{1969y / 7 / 20} + hours{20} + minutes{17} + milliseconds{40},
+                        .precise = sys_days{2026y / 12 / 7} + nanoseconds{123456789}};
+    const std::int64_t id = db.insert(written).id;
+    const Stamp read = db.find_or_throw<Stamp>(id);
+    CHECK(read.done);
+    CHECK(read.at == written.at);
+    CHECK(read.precise == written.precise);
+    CHECK(db.query<Stamp>().where(relate::col<&Stamp::at> < sys_days{1970y / 1 / 1}).count() == 1);
+}
+
+BACKENDS_TEST_CASE("check_schema finds nothing in what create_tables made, and names what was changed after",
+                   "[backends][schema]") {
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Author, Profile, Post, Tag, Sample>();
+    const auto none = db.template check_schema<Author, Profile, Post, Tag, Sample>();
+    for (const auto& d : none) UNSCOPED_INFO(d.description);
+    CHECK(none.empty());
+
+    db.connection().execute("ALTER TABLE \"tags\" DROP COLUMN \"name\"");
+    db.connection().execute("DROP INDEX \"posts_authorId_index\"");
+    const auto differences = db.template check_schema<Author, Profile, Post, Tag, Sample>();
+    REQUIRE(differences.size() == 2);
+    CHECK(differences[0].kind == relate::schema_drift::missing_index);
+    CHECK(differences[0].column == "authorId");
+    CHECK(differences[1].kind == relate::schema_drift::missing_column);
+    CHECK(differences[1].table == "tags");
+    CHECK_THROWS_AS(db.template require_schema<Tag>(), relate::schema_mismatch);
+}
+
+TEST_CASE("postgres: check_schema names a column of another type and a key the server does not assign",
+          "[backends][schema]") {
+    relate::postgres::database db{backends::postgres_server::open_target()};
+    db.connection().execute("CREATE TABLE \"authors\" (\"id\" BIGINT PRIMARY KEY, \"name\" INTEGER NOT NULL)");
+    const auto differences = db.check_schema<Author>();
+    REQUIRE(differences.size() == 2);
+    CHECK(differences[0].kind == relate::schema_drift::wrong_type);
+    CHECK(differences[0].description == "authors.name is declared 'integer'; Author needs TEXT");
+    CHECK(differences[1].kind == relate::schema_drift::wrong_primary_key);
+    CHECK_THAT(differences[1].description, Catch::Contains("has no default"));
+}

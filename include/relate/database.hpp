@@ -55,7 +55,8 @@ public:
         typename B::transaction tx(session_.conn, B::transaction_mode::immediate);
         if constexpr (B::checks_references_when_created) {
             std::vector<std::string> statements;
-            for (const auto& ddl : {detail::table_ddl<B, Models>()...}) statements.insert(statements.end(), ddl.begin(), ddl.end());
+            for (const auto& ddl : {detail::table_ddl<B, Models>()...})
+                statements.insert(statements.end(), ddl.begin(), ddl.end());
             for (const auto& sql : detail::referenced_first(std::move(statements))) session_.conn.execute(sql);
         } else {
             (create_table<Models>(), ...);
@@ -213,47 +214,43 @@ public:
     /// own transaction; returns the names applied. A failure rolls that migration back and throws
     /// relate::schema_error naming it.
     std::vector<std::string> migrate(const std::vector<migration>& migrations) {
-        static_assert(B::reads_its_schema, "relate: migrations and check_schema run on SQLite only for now; on "
-                                           "PostgreSQL, change the schema with SQL (docs/postgres.md)");
+        static_assert(B::runs_migrations, "relate: migrations run on SQLite only for now; on PostgreSQL, change the "
+                                          "schema with SQL (docs/postgres.md)");
         return detail::migrate(session_, migrations);
     }
 
     /// Runs `down` of the last `steps` applied migrations, newest first; returns their names.
     std::vector<std::string> rollback(const std::vector<migration>& migrations, std::size_t steps = 1) {
-        static_assert(B::reads_its_schema, "relate: migrations and check_schema run on SQLite only for now; on "
-                                           "PostgreSQL, change the schema with SQL (docs/postgres.md)");
+        static_assert(B::runs_migrations, "relate: migrations run on SQLite only for now; on PostgreSQL, change the "
+                                          "schema with SQL (docs/postgres.md)");
         return detail::rollback(session_, migrations, steps);
     }
 
     /// What migrate(migrations) would run, without changing the database: each pending
     /// migration's statements, run and then rolled back (Laravel's --pretend).
     std::vector<migration_sql> pretend_migrate(const std::vector<migration>& migrations) {
-        static_assert(B::reads_its_schema, "relate: migrations and check_schema run on SQLite only for now; on "
-                                           "PostgreSQL, change the schema with SQL (docs/postgres.md)");
+        static_assert(B::runs_migrations, "relate: migrations run on SQLite only for now; on PostgreSQL, change the "
+                                          "schema with SQL (docs/postgres.md)");
         return detail::pretend_migrate(session_, migrations);
     }
 
     /// Each migration of the list, applied (and when) or pending, then any the database records
     /// that the list lacks.
     std::vector<migration_state> migration_status(const std::vector<migration>& migrations) {
-        static_assert(B::reads_its_schema, "relate: migrations and check_schema run on SQLite only for now; on "
-                                           "PostgreSQL, change the schema with SQL (docs/postgres.md)");
+        static_assert(B::runs_migrations, "relate: migrations run on SQLite only for now; on PostgreSQL, change the "
+                                          "schema with SQL (docs/postgres.md)");
         return detail::migration_status(session_, migrations);
     }
 
     /// Every difference between the models' tables (as create_tables makes them) and the database.
     template <detail::valid_model... Models>
     std::vector<schema_difference> check_schema() {
-        static_assert(B::reads_its_schema, "relate: migrations and check_schema run on SQLite only for now; on "
-                                           "PostgreSQL, change the schema with SQL (docs/postgres.md)");
         return detail::check_schema<B, Models...>(session_);
     }
 
     /// check_schema, throwing relate::schema_mismatch that lists every difference.
     template <detail::valid_model... Models>
     void require_schema() {
-        static_assert(B::reads_its_schema, "relate: migrations and check_schema run on SQLite only for now; on "
-                                           "PostgreSQL, change the schema with SQL (docs/postgres.md)");
         detail::require_schema<B, Models...>(session_);
     }
 

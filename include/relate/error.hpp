@@ -22,7 +22,11 @@ public:
 class sql_error : public error {
 public:
     sql_error(const std::string& message, int code, int extended_code, std::string sql, std::string sqlstate = {})
-        : error(message), code_(code), extended_code_(extended_code), sql_(std::move(sql)), sqlstate_(std::move(sqlstate)) {}
+        : error(message),
+          code_(code),
+          extended_code_(extended_code),
+          sql_(std::move(sql)),
+          sqlstate_(std::move(sqlstate)) {}
 
     /// The primary result code (SQLITE_CONSTRAINT, SQLITE_BUSY, ...).
     [[nodiscard]] int code() const noexcept { return code_; }

@@ -98,7 +98,8 @@ public:
     template <std::convertible_to<value_type> U>
     predicate<model_type> operator>=(const U& v) const { return compare(" >= ", v); }
 
-    /// SQL LIKE (case-insensitive for ASCII): col<&User::name>.like("A%").
+    /// SQL LIKE: col<&User::name>.like("A%"). Case-insensitive for ASCII on SQLite, case-sensitive on
+    /// PostgreSQL.
     predicate<model_type> like(std::string_view pattern) const
         requires std::same_as<detail::storage_t<value_type>, std::string>
     {
@@ -117,6 +118,8 @@ public:
             first = false;
             f.value(detail::operand_value<value_type>(v, where()));
         }
+        // An empty list is a constant false: PostgreSQL refuses `IN ()`, which SQLite takes.
+        if (first) return predicate<model_type>(detail::fragment{}.text("1 = 0"));
         f.text(")");
         return predicate<model_type>(std::move(f));
     }
@@ -137,7 +140,12 @@ private:
 
     template <class U>
     static predicate<model_type> compare(const char* op, const U& v) {
-        return predicate<model_type>(detail::column_condition(name, op, detail::operand_value<value_type>(v, where())));
+        detail::settled_comparison settled = detail::settle_comparison<value_type>(op, v, where());
+        if (settled.operand)
+            return predicate<model_type>(detail::column_condition(name, settled.op, std::move(settled.operand)));
+        detail::fragment f;
+        f.column(name).text(settled.op).column(name);
+        return predicate<model_type>(std::move(f));
     }
     static predicate<model_type> suffix(const char* text) {
         return predicate<model_type>(detail::column_condition(name, text));

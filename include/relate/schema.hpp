@@ -6,6 +6,7 @@
 #include <relate/detail/model/column_io.hpp>
 #include <relate/detail/model/edge.hpp>
 #include <relate/detail/sql/sql_text.hpp>
+#include <relate/detail/sql/value_kind.hpp>
 #include <relate/model.hpp>
 
 #include <relate/detail/core/text.hpp>
@@ -75,10 +76,16 @@ std::string references_clause() {
     return out;
 }
 
+template <class V>
+constexpr value_kind value_kind_of = std::is_same_v<V, bool> ? value_kind::boolean : value_kind::plain;
+template <class Duration>
+constexpr value_kind value_kind_of<std::chrono::sys_time<Duration>> =
+    fraction_digits<Duration>() <= 6 ? value_kind::time : value_kind::plain;
+
 /// The backend's SQL type of a column holding values of type V.
 template <class B, class V>
 constexpr std::string_view column_sql_type() {
-    return B::column_type(sql_type_name<storage_t<V>>(), std::is_same_v<V, bool>);
+    return B::column_type(sql_type_name<storage_t<V>>(), value_kind_of<V>);
 }
 
 /// Calls f(name, SQL type, nullable) for each field of pivot struct P but the junction's keys.

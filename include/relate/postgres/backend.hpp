@@ -3,7 +3,9 @@
 // Every difference from SQLite that the engine meets is written here or in the connection,
 // statement and transaction beside it.
 
+#include <relate/detail/sql/value_kind.hpp>
 #include <relate/options.hpp>
+#include <relate/postgres/catalog.hpp>
 #include <relate/postgres/connection.hpp>
 #include <relate/postgres/statement.hpp>
 #include <relate/postgres/transaction.hpp>
@@ -19,10 +21,12 @@ struct backend {
     using transaction = postgres::transaction;
     using transaction_mode = postgres::transaction_mode;
 
-    /// Quiet notices, and options.busy_timeout as the lock timeout. WAL and synchronous are
-    /// SQLite's and change nothing here: the server decides durability.
+    /// Quiet notices, options.busy_timeout as the lock timeout, and times written in UTC in ISO
+    /// form ("2026-12-07 13:00:00.25+00"), which relate reads as it reads its own text. WAL and
+    /// synchronous are SQLite's and change nothing here: the server decides durability.
     static void configure(connection& conn, const std::string&, const database_options& options) {
-        conn.execute(detail::format("SET client_min_messages = warning; SET lock_timeout = {}",
+        conn.execute(detail::format("SET client_min_messages = warning; SET lock_timeout = {}; SET TimeZone = 'UTC'; "
+                                    "SET DateStyle = 'ISO'",
                                     options.busy_timeout.count()));
     }
 
@@ -41,9 +45,12 @@ struct backend {
     /// Identity columns assign keys whatever else the table declares: nothing to check.
     static constexpr bool checks_key_behaviour = false;
 
-    // DDL: BIGINT, DOUBLE PRECISION, TEXT, BYTEA, and BOOLEAN for bool fields.
-    static constexpr std::string_view column_type(std::string_view type, bool boolean) noexcept {
-        if (boolean) return "BOOLEAN";
+    // DDL: BIGINT, DOUBLE PRECISION, TEXT, BYTEA; BOOLEAN for bool fields, and TIMESTAMPTZ for
+    // time points of microseconds or coarser (finer ones stay ISO-8601 TEXT, as on SQLite: a
+    // TIMESTAMPTZ would round them).
+    static constexpr std::string_view column_type(std::string_view type, detail::value_kind kind) noexcept {
+        if (kind == detail::value_kind::boolean) return "BOOLEAN";
+        if (kind == detail::value_kind::time) return "TIMESTAMPTZ";
         if (type == "INTEGER") return "BIGINT";
         if (type == "REAL") return "DOUBLE PRECISION";
         if (type == "BLOB") return "BYTEA";
@@ -60,8 +67,11 @@ struct backend {
     static constexpr std::string_view key_array_subquery = "(SELECT unnest(CAST(? AS BIGINT[])))";
     static constexpr std::string_view key_array_brackets = "{}";
     static bool takes_key_arrays(const connection&) noexcept { return true; }
-    /// Migrations and check_schema read SQLite's schema; the catalog reader is not written yet.
-    static constexpr bool reads_its_schema = false;
+    /// Migrations change tables as SQLite needs it (a rebuild); PostgreSQL's ALTER TABLE is not
+    /// written yet.
+    static constexpr bool runs_migrations = false;
+    /// check_schema compares a column's type with the one relate declares (postgres/catalog.hpp).
+    static constexpr bool types_by_affinity = false;
 };
 
 }  // namespace relate::postgres

@@ -15,6 +15,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -57,7 +58,7 @@ inline std::string numbered_placeholders(std::string_view sql) {
 /// Type OIDs of the result columns relate reads (pg_type.dat).
 namespace oid {
 inline constexpr Oid boolean = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, float4 = 700, float8 = 701,
-                     numeric = 1700;
+                     timestamptz = 1184, numeric = 1700;
 }
 
 class statement;
@@ -144,8 +145,12 @@ public:
             case oid::oid: return SQLITE_INTEGER;
             case oid::float4:
             case oid::float8: return SQLITE_FLOAT;
-            case oid::numeric:  // sum() of integers is numeric: whole values read as integers
-                return column_text(i).find_first_of(".eEnN") == std::string_view::npos ? SQLITE_INTEGER : SQLITE_FLOAT;
+            case oid::numeric: {  // sum() of integers is numeric: a whole value int64 holds reads as an integer
+                const std::string_view text = column_text(i);
+                std::int64_t whole = 0;
+                const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+                return ec == std::errc{} && end == text.data() + text.size() ? SQLITE_INTEGER : SQLITE_FLOAT;
+            }
             case oid::bytea: return SQLITE_BLOB;
             default: return SQLITE_TEXT;
         }
@@ -155,8 +160,12 @@ public:
         if (PQftype(result_.get(), i) == oid::boolean) return text == "t" ? 1 : 0;
         std::int64_t out = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-        if (ec != std::errc{} || end != text.data() + text.size()) return static_cast<std::int64_t>(column_double(i));
-        return out;
+        if (ec == std::errc{} && end == text.data() + text.size()) return out;
+        // Not an integer (a numeric with a fraction): SQLite's conversion, saturating.
+        const double real = column_double(i);
+        if (!(real > -9223372036854775808.0)) return std::numeric_limits<std::int64_t>::min();
+        if (real >= 9223372036854775808.0) return std::numeric_limits<std::int64_t>::max();
+        return static_cast<std::int64_t>(real);
     }
     [[nodiscard]] double column_double(int i) const noexcept {
         const std::string_view text = column_text(i);
@@ -165,8 +174,12 @@ public:
         std::from_chars(text.data(), text.data() + text.size(), out);
         return out;
     }
+    /// A TIMESTAMPTZ without its "+00" (the session is in UTC), as relate's time text is.
     [[nodiscard]] std::string_view column_text(int i) const noexcept {
-        return {PQgetvalue(result_.get(), row_, i), static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
+        const std::string_view text{PQgetvalue(result_.get(), row_, i),
+                                    static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
+        if (PQftype(result_.get(), i) == oid::timestamptz && text.ends_with("+00")) return text.substr(0, text.size() - 3);
+        return text;
     }
     /// bytea arrives as text, \x and two hex digits a byte; the bytes stay valid until the next
     /// call of column_blob.

@@ -3,6 +3,7 @@
 // reaches the database only through these types (a connection with its statement cache, a
 // statement, a transaction), so a second backend brings its own and shares the rest.
 
+#include <relate/detail/sql/value_kind.hpp>
 #include <relate/options.hpp>
 #include <relate/sqlite/connection.hpp>
 #include <relate/sqlite/statement.hpp>
@@ -53,7 +54,7 @@ struct backend {
     static constexpr bool checks_key_behaviour = true;
 
     // DDL. The SQL type of a column whose storage is `type` (INTEGER, REAL, TEXT or BLOB).
-    static constexpr std::string_view column_type(std::string_view type, bool /*boolean*/) noexcept { return type; }
+    static constexpr std::string_view column_type(std::string_view type, detail::value_kind) noexcept { return type; }
     static constexpr std::string_view assigned_key = "INTEGER PRIMARY KEY";  ///< the rowid
     static constexpr std::string_view reference_options = "";
     static constexpr std::string_view junction_options = " WITHOUT ROWID";
@@ -65,8 +66,9 @@ struct backend {
     static constexpr std::string_view key_array_subquery = "(SELECT value FROM json_each(?))";
     static constexpr std::string_view key_array_brackets = "[]";
     static bool takes_key_arrays(const connection& conn) noexcept { return conn.has_json_each(); }
-    /// Migrations and check_schema read the live schema (sqlite_schema, PRAGMAs).
-    static constexpr bool reads_its_schema = true;
+    static constexpr bool runs_migrations = true;
+    /// check_schema compares a column's declared type by its affinity, as SQLite stores by it.
+    static constexpr bool types_by_affinity = true;
 };
 
 }  // namespace relate::sqlite

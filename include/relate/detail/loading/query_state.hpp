@@ -67,12 +67,14 @@ void load_into(session<B>& s, const model_desc<B>& m, const query_state& q, std:
     load_aggregates(s, m, q.aggregates, rows);
 }
 
-/// How many rows match (after limit and offset).
+/// How many rows match (after limit and offset). Without either, the order changes nothing and is
+/// left out (PostgreSQL refuses an ORDER BY column beside COUNT(*)).
 template <class B>
 std::int64_t count_rows(session<B>& s, std::string_view table, const query_state& q) {
-    if (!q.limit && !q.offset) return scalar(s, q.select("COUNT(*)", table));
+    if (!q.limit && !q.offset)
+        return scalar(s, select_statement("COUNT(*)", table, q.where ? &*q.where : nullptr, {}, {}, {}));
     sql_statement inner = q.select("1", table);
-    return scalar(s, sql_statement{"SELECT COUNT(*) FROM (" + inner.sql + ")", std::move(inner.args)});
+    return scalar(s, sql_statement{"SELECT COUNT(*) FROM (" + inner.sql + ") AS \"relate_counted\"", std::move(inner.args)});
 }
 
 template <class B>

@@ -235,6 +235,53 @@ sqlite::value operand_value(const U& operand, column_context where) {
     }
 }
 
+/// A comparison as it is sent: the operator and the operand, or no operand when the comparison
+/// is settled whatever the row holds (then `column = column` for always, `column <> column` for
+/// never, which leave a NULL unmatched as the comparison would).
+struct settled_comparison {
+    const char* op;
+    std::optional<sqlite::value> operand;
+};
+
+/// `column op operand`, with an operand that no value of the column's type V equals settled into
+/// a comparison with the same meaning that every backend makes exactly: a fraction against an
+/// integer column (`i < 2.5` is `i <= 2`, `i = 2.5` never holds), and an integer that no double
+/// equals against a floating-point column (`d < 2^53 + 1` is `d <= 2^53`). SQLite would compare
+/// them exactly as they are; PostgreSQL would take the operand as the column's type.
+template <class V, class U>
+settled_comparison settle_comparison(const char* op, const U& operand, column_context where) {
+    const std::string_view name = op;
+    const bool equal = name == " = ";
+    const bool unequal = name == " <> ";
+    const bool below = name == " < " || name == " <= ";
+    settled_comparison always{" = ", std::nullopt};
+    settled_comparison never{" <> ", std::nullopt};
+    if constexpr (std::is_floating_point_v<U> && std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+        if (std::isnan(operand)) throw_unstorable(where, "NaN", "a condition cannot compare with NaN (SQLite binds it as NULL)");
+        const long double f = operand;
+        const long double whole = std::floor(f);
+        constexpr long double limit = 9223372036854775808.0L;  // 2^63
+        if (whole == f && f >= -limit && f < limit) return {op, static_cast<std::int64_t>(f)};
+        if (equal) return never;
+        if (unequal) return always;
+        if (whole >= limit) return below ? always : never;
+        if (whole < -limit) return below ? never : always;
+        return {below ? " <= " : " > ", static_cast<std::int64_t>(whole)};  // i < 2.5: i <= 2; i > 2.5: i > 2
+    } else if constexpr (std::is_integral_v<U> && !std::is_same_v<U, bool> && std::is_floating_point_v<V>) {
+        sqlite::value exact = operand_value<V>(operand, where);  // refuses what no int64 holds
+        const auto n = static_cast<long double>(std::get<std::int64_t>(exact));
+        const double rounded = static_cast<double>(std::get<std::int64_t>(exact));
+        if (static_cast<long double>(rounded) == n) return {op, std::move(exact)};
+        if (equal) return never;
+        if (unequal) return always;
+        const double lower = static_cast<long double>(rounded) < n ? rounded : std::nextafter(rounded, -HUGE_VAL);
+        const double upper = static_cast<long double>(rounded) > n ? rounded : std::nextafter(rounded, HUGE_VAL);
+        return below ? settled_comparison{" <= ", lower} : settled_comparison{" >= ", upper};
+    } else {
+        return {op, operand_value<V>(operand, where)};
+    }
+}
+
 /// The field value `v` holds, for a value to_value made from a field of type F (a saved
 /// foreign key put back after a failed commit).
 template <class F>

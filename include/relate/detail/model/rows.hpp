@@ -83,8 +83,8 @@ void write_back_key(const model_desc<B>& m, void* object, const sqlite::value& k
     try {
         column.type->assign(model_desc<B>::at(object, column.offset), key, m.where(m.key));
     } catch (const type_error&) {
-        throw type_error(detail::format("relate: {}.{}: SQLite assigned the key {}, which does not fit the field's "
-                                        "integer type; nothing was written (widen the field to std::int64_t)",
+        throw type_error(detail::format("relate: {}.{}: the database assigned the key {}, which does not fit the "
+                                        "field's integer type; nothing was written (widen the field to std::int64_t)",
                                         m.table, column.name, describe(key)));
     }
 }
@@ -131,24 +131,25 @@ template <class B>
 void upsert_row(session<B>& s, const model_desc<B>& m, void* object, std::span<const std::size_t> conflict) {
     const bool assign_key = key_unassigned(m, object);
     const std::string sql = upsert_sql(m, conflict, !assign_key);
-    auto st = [&] {
-        try {
-            return s.conn.prepare(sql);
-        } catch (const sql_error& e) {
-            if (!B::is_missing_conflict_target(e)) throw;
-            std::string columns;
-            for (const std::size_t k : conflict) columns += (columns.empty() ? "" : ", ") + std::string(m.columns[k].name);
-            const std::string why = detail::format("{} has no primary key or unique index on exactly ({})", m.table, columns);
-            throw schema_mismatch(detail::format("relate: cannot upsert {}: {}; add one (t.unique(...)) or name the "
-                                                 "columns of one",
-                                                 m.model, why),
-                                  {why});
+    // SQLite matches the conflict columns with an index when it prepares the statement,
+    // PostgreSQL when it first runs it: either refusal becomes the same schema_mismatch.
+    sqlite::value key;
+    try {
+        auto st = s.conn.prepare(sql);
+        bind_row(*st, m, object, assign_key);
+        st->step();
+        key = st->column_value(0);
+        while (st->step()) {
         }
-    }();
-    bind_row(*st, m, object, assign_key);
-    st->step();
-    const sqlite::value key = st->column_value(0);
-    while (st->step()) {
+    } catch (const sql_error& e) {
+        if (!B::is_missing_conflict_target(e)) throw;
+        std::string columns;
+        for (const std::size_t k : conflict) columns += (columns.empty() ? "" : ", ") + std::string(m.columns[k].name);
+        const std::string why = detail::format("{} has no primary key or unique index on exactly ({})", m.table, columns);
+        throw schema_mismatch(detail::format("relate: cannot upsert {}: {}; add one (t.unique(...)) or name the "
+                                             "columns of one",
+                                             m.model, why),
+                              {why});
     }
     write_back_key(m, object, key);
 }

@@ -21,7 +21,7 @@ namespace relate::detail {
 
 struct expected_column {
     std::string_view name;
-    std::string_view affinity;      ///< INTEGER, REAL, TEXT or BLOB
+    std::string_view affinity;      ///< INTEGER, REAL, TEXT or BLOB; on PostgreSQL the column's type (BIGINT...)
     std::optional<bool> not_null;   ///< nullopt: either (an INTEGER PRIMARY KEY never holds NULL)
     bool primary_key = false;
 };
@@ -53,7 +53,7 @@ struct expected_table {
 template <class B>
 class schema_comparison {
 public:
-    schema_comparison(sqlite::connection& conn, const expected_table& want, std::vector<schema_difference>& out)
+    schema_comparison(typename B::connection& conn, const expected_table& want, std::vector<schema_difference>& out)
         : conn_(conn), want_(want), out_(out) {}
 
     void run() {
@@ -66,7 +66,7 @@ public:
         }
         for (const auto& column : want_.columns) compare_column(*live, column);
         if (want_.key)
-            for (auto& problem : key_problems(*live, *want_.key))
+            for (auto& problem : key_problems<B>(*live, *want_.key))
                 report(schema_drift::wrong_primary_key, problem.column, std::move(problem.description));
         for (const auto& key : want_.foreign_keys) compare_foreign_key(*live, key);
         for (const auto column : want_.indexed_columns) {
@@ -106,11 +106,17 @@ private:
                                want_.owner, want.affinity));
             return;
         }
-        const std::string_view affinity = type_affinity(have->type);
-        if (affinity != want.affinity)
+        if constexpr (B::types_by_affinity) {
+            const std::string_view affinity = type_affinity(have->type);
+            if (affinity != want.affinity)
+                report(schema_drift::wrong_type, want.name,
+                       detail::format("{}.{} is declared '{}' ({} affinity); {} needs {} affinity", want_.name,
+                                      want.name, have->type, affinity, want_.owner, want.affinity));
+        } else if (have->type != want.affinity) {
             report(schema_drift::wrong_type, want.name,
-                   detail::format("{}.{} is declared '{}' ({} affinity); {} needs {} affinity", want_.name, want.name,
-                               have->type, affinity, want_.owner, want.affinity));
+                   detail::format("{}.{} is declared '{}'; {} needs {}", want_.name, want.name, have->type, want_.owner,
+                                  want.affinity));
+        }
         if (want.not_null && *want.not_null != have->not_null)
             report(schema_drift::wrong_nullability, want.name,
                    *want.not_null
@@ -152,7 +158,7 @@ private:
         }
     }
 
-    sqlite::connection& conn_;
+    typename B::connection& conn_;
     const expected_table& want_;
     std::vector<schema_difference>& out_;
 };

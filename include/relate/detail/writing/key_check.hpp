@@ -45,8 +45,10 @@ struct key_problem {
 };
 
 /// How the live table's primary key differs from the model's; empty when it behaves. The key
-/// column's affinity is compared by check_schema with every column's.
-inline std::vector<key_problem> key_problems(const live_table& live, const model_key& key) {
+/// column's affinity is compared by check_schema with every column's. An assigned key must be
+/// SQLite's rowid, or on PostgreSQL have a default (an identity column, a serial).
+template <class B>
+std::vector<key_problem> key_problems(const live_table& live, const model_key& key) {
     std::vector<key_problem> out;
     const live_column* column = live.column(key.column);
     if (column == nullptr) return out;  // a missing column, reported as such
@@ -59,11 +61,19 @@ inline std::vector<key_problem> key_problems(const live_table& live, const model
             out.push_back({other.name, detail::format("{}.{} is part of the table's primary key, but not of {}'s key ({}): "
                                                    "a write by key would change every row sharing its {}",
                                                    key.table, other.name, key.model, key.column, key.column)});
-    if (out.empty() && key.assigned && !key_is_rowid(live))
-        out.push_back({column->name, detail::format("{}.{} is the primary key but not the rowid (declared '{}'; the rowid "
-                                                 "needs exactly INTEGER PRIMARY KEY in a table with a rowid): SQLite "
-                                                 "would not assign {}'s keys, an insert would store NULL",
-                                                 key.table, key.column, column->type, key.model)});
+    if (!out.empty() || !key.assigned) return out;
+    if constexpr (B::checks_key_behaviour) {
+        if (!key_is_rowid(live))
+            out.push_back({column->name, detail::format("{}.{} is the primary key but not the rowid (declared '{}'; the "
+                                                        "rowid needs exactly INTEGER PRIMARY KEY in a table with a "
+                                                        "rowid): SQLite would not assign {}'s keys, an insert would "
+                                                        "store NULL",
+                                                        key.table, key.column, column->type, key.model)});
+    } else if (!column->default_sql) {
+        out.push_back({column->name, detail::format("{}.{} has no default (an identity column assigns one): the server "
+                                                    "would not assign {}'s keys, an insert would store NULL",
+                                                    key.table, key.column, key.model)});
+    }
     return out;
 }
 
@@ -93,7 +103,7 @@ void require_rowid_key(session<B>& s, const model_desc<B>& m) {
     if (std::find(s.keys_checked.begin(), s.keys_checked.end(), &m) != s.keys_checked.end()) return;
     if (const auto live = read_key_facts(s.conn, m.table)) {
         std::vector<std::string> problems;
-        for (auto& problem : key_problems(*live, key_of(m))) problems.push_back(std::move(problem.description));
+        for (auto& problem : key_problems<B>(*live, key_of(m))) problems.push_back(std::move(problem.description));
         const std::string_view key = m.key_column().name;
         const live_column* column = live->column(key);
         if (column != nullptr && type_affinity(column->type) != m.key_column().affinity)
