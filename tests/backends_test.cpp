@@ -395,3 +395,26 @@ TEST_CASE("postgres: check_schema names a column of another type and a key the s
     CHECK(differences[1].kind == relate::schema_drift::wrong_primary_key);
     CHECK_THAT(differences[1].description, Catch::Contains("has no default"));
 }
+
+// SQLite's side of this is eager_loading_test's "all statements of one load run in one read transaction".
+TEST_CASE("postgres: the statements of one eager load see one snapshot, whatever commits between them",
+          "[backends][eager]") {
+    using TestType = backends::postgres_server;
+    const std::string target = TestType::open_target();
+    typename TestType::database db{target};
+    db.template create_tables<Author, Profile, Post, Tag>();
+    const Author ada = db.insert(Author{.name = "Ada"});
+    const Author bob = db.insert(Author{.name = "Bob"});
+    db.insert(Post{.authorId = ada.id, .title = "a"});
+    db.insert(Post{.authorId = bob.id, .title = "b"});
+
+    typename TestType::database other{target};
+    int statements = 0;
+    db.on_statement([&](std::string_view, std::chrono::nanoseconds) {
+        if (++statements == 1) other.remove(bob);  // between the authors' statement and the posts'
+    });
+    const auto authors = db.template query<Author>().order_by(col<&Author::id>).with(&Author::posts).get();
+    REQUIRE(authors.size() == 2);
+    CHECK(authors[1].posts.size() == 1);  // Bob as the first statement saw him: with his post
+    CHECK(db.template query<Author>().count() == 1);
+}

@@ -282,10 +282,14 @@ private:
 
     void load_relation(const detail::model_desc<B>& m, std::size_t relation, std::span<void* const> objects) {
         if (objects.empty()) return;
-        typename B::transaction snapshot(session_.conn);
         const detail::relation_desc<B>& r = m.relations[relation];
+        // One parent's relation is one statement (a morph_to may be one per type), a snapshot by
+        // itself: on a server, where BEGIN and COMMIT are a round trip each, they are left out.
+        std::optional<typename B::transaction> snapshot;
+        if (!B::round_trip_per_statement || objects.size() > 1 || r.load_by_type != nullptr)
+            snapshot.emplace(session_.conn);
         detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}, {}, {}}, objects, 1);
-        snapshot.commit();
+        if (snapshot) snapshot->commit();
     }
 
     template <class M>

@@ -67,6 +67,8 @@ struct backend {
     static constexpr std::string_view key_array_subquery = "(SELECT unnest(CAST(? AS BIGINT[])))";
     static constexpr std::string_view key_array_brackets = "{}";
     static bool takes_key_arrays(const connection&) noexcept { return true; }
+    /// Each statement, BEGIN and COMMIT included, is a round trip to the server.
+    static constexpr bool round_trip_per_statement = true;
     /// Migrations change tables as SQLite needs it (a rebuild); PostgreSQL's ALTER TABLE is not
     /// written yet.
     static constexpr bool runs_migrations = false;

@@ -1,18 +1,25 @@
 #pragma once
 // RAII transaction on PostgreSQL: BEGIN (or a SAVEPOINT when one is already open); the destructor
-// rolls back unless commit() ran, and never throws. Both modes begin the same way: PostgreSQL
-// locks rows as they are written, not the database.
+// rolls back unless commit() ran, and never throws. A deferred transaction is relate's read
+// snapshot (a load's statements, one per edge): REPEATABLE READ, so every statement sees the same
+// commits, as in SQLite. An immediate one writes (a unit of work) and stays READ COMMITTED:
+// PostgreSQL locks rows as they are written, and concurrent units do not fail on each other.
 
 #include <relate/detail/core/scoped_transaction.hpp>
 #include <relate/postgres/connection.hpp>
 
 namespace relate::postgres {
 
-enum class transaction_mode { deferred, immediate };
+enum class transaction_mode {
+    deferred,   ///< a read snapshot (REPEATABLE READ)
+    immediate,  ///< a write (READ COMMITTED)
+};
 
 class transaction {
 public:
-    explicit transaction(connection& conn, transaction_mode = transaction_mode::deferred) : conn_(conn), tx_(conn, "BEGIN") {}
+    explicit transaction(connection& conn, transaction_mode mode = transaction_mode::deferred)
+        : conn_(conn),
+          tx_(conn, mode == transaction_mode::deferred ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN") {}
 
     void commit() {
         if (!tx_.nested() && PQtransactionStatus(conn_.handle()) == PQTRANS_INERROR)

@@ -67,6 +67,8 @@ struct backend {
     static constexpr std::string_view key_array_brackets = "[]";
     static bool takes_key_arrays(const connection& conn) noexcept { return conn.has_json_each(); }
     static constexpr bool runs_migrations = true;
+    /// Statements run in the program: a transaction around one costs no round trip.
+    static constexpr bool round_trip_per_statement = false;
     /// check_schema compares a column's declared type by its affinity, as SQLite stores by it.
     static constexpr bool types_by_affinity = true;
 };
