@@ -8,6 +8,7 @@
 
 #include "checksum.hpp"
 #include "data.hpp"
+#include "hand_rows.hpp"
 #include "state_checksum.hpp"
 #include "twin.hpp"
 
@@ -25,40 +26,6 @@
 #include <vector>
 
 namespace bench::hand_written {
-
-struct profile_row {
-    std::int64_t id = 0;
-    std::int64_t userId = 0;
-    std::optional<std::string> bio;
-};
-struct post_row {
-    std::int64_t id = 0;
-    std::int64_t userId = 0;
-    std::string title;
-    std::string body;
-};
-struct tag_row {
-    std::int64_t id = 0;
-    std::string name;
-};
-struct link_row {
-    std::int64_t postId = 0;
-    std::int64_t tagId = 0;
-};
-struct user_row {
-    std::int64_t id = 0;
-    std::string name;
-    std::string email;
-    std::optional<profile_row> profile;
-    std::vector<post_row> posts;
-};
-struct tagged_post_row {
-    std::int64_t id = 0;
-    std::int64_t userId = 0;
-    std::string title;
-    std::string body;
-    std::vector<tag_row> tags;
-};
 
 [[noreturn]] inline void fail(sqlite3* db, const std::string& what) {
     throw std::runtime_error(what + ": " + sqlite3_errmsg(db));
@@ -181,22 +148,6 @@ inline post_row read_post(const statement& st) { return {st.integer(0), st.integ
 inline profile_row read_profile(const statement& st) { return {st.integer(0), st.integer(1), st.nullable_text(2)}; }
 inline user_row read_user(const statement& st) { return {st.integer(0), st.text(1), st.text(2), {}, {}}; }
 
-/// The keys of loaded parents, and each key's position among them.
-struct parent_index {
-    std::vector<std::int64_t> keys;
-    std::unordered_map<std::int64_t, std::size_t> position;
-
-    template <class Row>
-    explicit parent_index(const std::vector<Row>& rows) {
-        keys.reserve(rows.size());
-        position.reserve(rows.size());
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            keys.push_back(rows[i].id);
-            position.emplace(rows[i].id, i);
-        }
-    }
-};
-
 inline std::vector<user_row> read_users(sqlite3* db) {
     statement st(db, "SELECT id, name, email FROM users");
     std::vector<user_row> users;
@@ -209,10 +160,6 @@ inline std::vector<post_row> read_posts(sqlite3* db) {
     std::vector<post_row> posts;
     while (st.step()) posts.push_back(read_post(st));
     return posts;
-}
-
-inline std::uint64_t digest(const std::vector<user_row>& users) {
-    return checksum::users_with_children(users, [](const user_row& u) { return u.profile ? &*u.profile : nullptr; });
 }
 
 /// Inserts every row of one table in one transaction: bind(statement&, row) binds a row.
@@ -229,48 +176,36 @@ void insert_each(connection& db, const std::string& insert, const std::vector<Ro
 
 /// W1. The rows are built before the timer starts, as objects an application already holds.
 inline double insert_all(connection& db, const data_size& size) {
-    std::vector<user_row> users;
-    std::vector<profile_row> profiles;
-    std::vector<post_row> posts;
-    std::vector<tag_row> tags;
-    std::vector<link_row> links;
-    for (std::int64_t u = 1; u <= size.users; ++u) {
-        users.push_back({u, data::user_name(u), data::user_email(u), {}, {}});
-        profiles.push_back({u, u, data::bio(u)});
-    }
-    for (std::int64_t p = 1; p <= size.posts(); ++p) {
-        posts.push_back({p, data::post_author(p), data::post_title(p), data::post_body(p)});
-        for (std::int64_t k = 0; k < data_size::tags_per_post; ++k) links.push_back({p, data::post_tag(p, k)});
-    }
-    for (std::int64_t t = 1; t <= data_size::tags; ++t) tags.push_back({t, data::tag_name(t)});
-
+    const data_rows rows(size);
     const stopwatch timer;
-    insert_each(db, "INSERT INTO users (id, name, email) VALUES (?, ?, ?)", users, [](statement& st, const user_row& r) {
-        st.bind(1, r.id);
-        st.bind(2, r.name);
-        st.bind(3, r.email);
-    });
-    insert_each(db, "INSERT INTO profiles (id, userId, bio) VALUES (?, ?, ?)", profiles,
+    insert_each(db, "INSERT INTO users (id, name, email) VALUES (?, ?, ?)", rows.users,
+                [](statement& st, const user_row& r) {
+                    st.bind(1, r.id);
+                    st.bind(2, r.name);
+                    st.bind(3, r.email);
+                });
+    insert_each(db, "INSERT INTO profiles (id, userId, bio) VALUES (?, ?, ?)", rows.profiles,
                 [](statement& st, const profile_row& r) {
                     st.bind(1, r.id);
                     st.bind(2, r.userId);
                     st.bind(3, r.bio);
                 });
-    insert_each(db, "INSERT INTO posts (id, userId, title, body) VALUES (?, ?, ?, ?)", posts,
+    insert_each(db, "INSERT INTO posts (id, userId, title, body) VALUES (?, ?, ?, ?)", rows.posts,
                 [](statement& st, const post_row& r) {
                     st.bind(1, r.id);
                     st.bind(2, r.userId);
                     st.bind(3, r.title);
                     st.bind(4, r.body);
                 });
-    insert_each(db, "INSERT INTO tags (id, name) VALUES (?, ?)", tags, [](statement& st, const tag_row& r) {
+    insert_each(db, "INSERT INTO tags (id, name) VALUES (?, ?)", rows.tags, [](statement& st, const tag_row& r) {
         st.bind(1, r.id);
         st.bind(2, r.name);
     });
-    insert_each(db, "INSERT INTO post_tags (postId, tagId) VALUES (?, ?)", links, [](statement& st, const link_row& r) {
-        st.bind(1, r.postId);
-        st.bind(2, r.tagId);
-    });
+    insert_each(db, "INSERT INTO post_tags (postId, tagId) VALUES (?, ?)", rows.links,
+                [](statement& st, const link_row& r) {
+                    st.bind(1, r.postId);
+                    st.bind(2, r.tagId);
+                });
     return timer.ms();
 }
 

@@ -21,11 +21,9 @@
 #include <ctime>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -70,29 +68,13 @@ struct sample {
 /// (workload, storage, variant name) -> round -> sample.
 using results = std::map<std::tuple<workload, storage, std::string_view>, std::map<int, sample>>;
 
-std::vector<workload> parse_workloads(std::string_view list) {
-    std::vector<workload> out;
-    if (list == "all") {
-        for (const auto& w : bench::workloads) out.push_back(w.id);
-        return out;
-    }
-    if (list == "none") return out;
-    std::stringstream in{std::string(list)};
-    for (std::string name; std::getline(in, name, ',');) {
-        const bench::workload_info* w = bench::find_workload(name);
-        if (w == nullptr) throw std::invalid_argument("unknown workload " + name);
-        out.push_back(w->id);
-    }
-    return out;
-}
-
 constexpr const char* usage =
     "usage: relate_bench_run --hand=PATH --relate=PATH [--rounds=N] [--users=N] [--cpu=N] "
     "[--workloads=W1,W2,...] [--memory=W1,...|all|none] [--dir=DIR]";
 
 options parse(int argc, char** argv) {
     options o;
-    o.workloads = parse_workloads("all");
+    o.workloads = bench::parse_workloads("all");
     std::vector<workload> memory = o.workloads;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -108,9 +90,9 @@ options parse(int argc, char** argv) {
         else if (name == "--cpu")
             o.cpu = std::stoi(value);
         else if (name == "--workloads")
-            o.workloads = parse_workloads(value);
+            o.workloads = bench::parse_workloads(value);
         else if (name == "--memory")
-            memory = parse_workloads(value);
+            memory = bench::parse_workloads(value);
         else if (name == "--dir")
             o.dir = value;
         else
@@ -146,13 +128,6 @@ std::optional<sample> run_twin(const options& o, const std::vector<std::string>&
     s.peak_mb = run.peak_mb;
     s.minor_faults = static_cast<double>(run.minor_faults);
     return s;
-}
-
-std::string load_average() {
-    std::ifstream in("/proc/loadavg");
-    std::string one, five, fifteen;
-    in >> one >> five >> fifteen;
-    return one.empty() ? "unknown" : one + " " + five + " " + fifteen;
 }
 
 std::string cell(std::optional<double> v, const char* format) {
@@ -309,7 +284,7 @@ int run(const options& o) {
     char when[32];
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&started));
     std::printf("started %s\n", when);
-    std::printf("load average at the start: %s\n", load_average().c_str());
+    std::printf("load average at the start: %s\n", bench::load_average().c_str());
     std::fflush(stdout);
 
     bench::remove_database(seeded);
@@ -336,7 +311,7 @@ int run(const options& o) {
             }
     }
     bench::remove_database(run_file);
-    std::printf("load average at the end: %s\n", load_average().c_str());
+    std::printf("load average at the end: %s\n", bench::load_average().c_str());
 
     print_tables(o, r);
     const bool agree = checksums_agree(r);

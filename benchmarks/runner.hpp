@@ -1,7 +1,8 @@
 #pragma once
-// What the two runners (run_twins.cpp, measure_compile_time.cpp) share: running one command in a
-// child process pinned to one CPU, with what the kernel measured of it (wait4's rusage: CPU time,
-// peak memory, minor page faults), the median of a sample, and their --name=value flags.
+// What the runners (run_twins.cpp, postgres_twins.cpp, measure_compile_time.cpp) share: running
+// one command in a child process pinned to one CPU, with what the kernel measured of it (wait4's
+// rusage: CPU time, peak memory, minor page faults), the median of a sample, the load averages and
+// their --name=value flags.
 // Linux only (sched_setaffinity, wait4).
 
 #include <sched.h>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -97,6 +99,14 @@ inline std::optional<double> median(std::vector<double> sample) {
     std::sort(sample.begin(), sample.end());
     const std::size_t middle = sample.size() / 2;
     return sample.size() % 2 == 1 ? sample[middle] : (sample[middle - 1] + sample[middle]) / 2;
+}
+
+/// The load averages of /proc/loadavg (1, 5 and 15 minutes), for a report to print.
+inline std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return one.empty() ? "unknown" : one + " " + five + " " + fifteen;
 }
 
 /// A command-line argument "--name=value" split in two ("--name", "value"); no '=', no value.

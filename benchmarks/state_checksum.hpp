@@ -1,7 +1,8 @@
 #pragma once
 // The checksum of a write workload (W1, W6): every row of every table, read back by plain SQL
 // after the timer stops and digested with the formulas of checksum.hpp. Rows are summed per
-// table, so their order does not matter. Both twins call it on their own connection.
+// table, so their order does not matter. Both twins call it on their own connection: SQLite's
+// here, PostgreSQL's through state_checksum_of (postgres_hand_twin.hpp).
 
 #include "checksum.hpp"
 
@@ -61,23 +62,32 @@ struct tag_columns {
 
 }  // namespace state_detail
 
-inline std::uint64_t state_checksum(sqlite3* db) {
+/// The checksum of every table, over `sum_rows(sql, digest)`, which runs the SELECT and returns the
+/// sum of digest(row) over its rows (a row reads integer(i), text(i) and nullable_text(i)). The
+/// column names are quoted, so the SQL reads the same tables on SQLite and on PostgreSQL.
+template <class SumRows>
+std::uint64_t state_checksum_of(SumRows sum_rows) {
     using namespace state_detail;
     std::uint64_t h = 0;
-    h = checksum::mix(h, sum_rows(db, "SELECT id, name, email FROM users", [](row r) {
+    h = checksum::mix(h, sum_rows("SELECT id, name, email FROM users", [](const auto& r) {
         return checksum::user(user_columns{r.integer(0), r.text(1), r.text(2)});
     }));
-    h = checksum::mix(h, sum_rows(db, "SELECT id, userId, bio FROM profiles", [](row r) {
+    h = checksum::mix(h, sum_rows("SELECT id, \"userId\", bio FROM profiles", [](const auto& r) {
         return checksum::profile(profile_columns{r.integer(0), r.integer(1), r.nullable_text(2)});
     }));
-    h = checksum::mix(h, sum_rows(db, "SELECT id, userId, title, body FROM posts", [](row r) {
+    h = checksum::mix(h, sum_rows("SELECT id, \"userId\", title, body FROM posts", [](const auto& r) {
         return checksum::post(post_columns{r.integer(0), r.integer(1), r.text(2), r.text(3)});
     }));
-    h = checksum::mix(h, sum_rows(db, "SELECT id, name FROM tags",
-                                  [](row r) { return checksum::tag(tag_columns{r.integer(0), r.text(1)}); }));
-    h = checksum::mix(h, sum_rows(db, "SELECT postId, tagId FROM post_tags",
-                                  [](row r) { return checksum::link(r.integer(0), r.integer(1)); }));
+    h = checksum::mix(h, sum_rows("SELECT id, name FROM tags", [](const auto& r) {
+        return checksum::tag(tag_columns{r.integer(0), r.text(1)});
+    }));
+    h = checksum::mix(h, sum_rows("SELECT \"postId\", \"tagId\" FROM post_tags",
+                                  [](const auto& r) { return checksum::link(r.integer(0), r.integer(1)); }));
     return h;
+}
+
+inline std::uint64_t state_checksum(sqlite3* db) {
+    return state_checksum_of([db](const char* sql, auto digest) { return state_detail::sum_rows(db, sql, digest); });
 }
 
 }  // namespace bench

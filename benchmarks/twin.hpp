@@ -12,6 +12,7 @@
 #include "data.hpp"
 #include "schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,24 @@ inline const workload_info* find_workload(std::string_view name) {
     for (const workload_info& w : workloads)
         if (w.name == name) return &w;
     return nullptr;
+}
+
+/// A comma-separated list of workload names (W1,W4n), "all" or "none".
+inline std::vector<workload> parse_workloads(std::string_view list) {
+    std::vector<workload> out;
+    if (list == "all") {
+        for (const auto& w : workloads) out.push_back(w.id);
+        return out;
+    }
+    if (list == "none") return out;
+    while (!list.empty()) {
+        const std::string_view name = list.substr(0, list.find(','));
+        list.remove_prefix(std::min(list.size(), name.size() + 1));
+        const workload_info* w = find_workload(name);
+        if (w == nullptr) throw std::invalid_argument("unknown workload " + std::string(name));
+        out.push_back(w->id);
+    }
+    return out;
 }
 
 inline constexpr std::string_view memory_database = ":memory:";
