@@ -35,11 +35,8 @@ public:
     }
 
 private:
-    struct clear_result {
-        void operator()(PGresult* r) const noexcept { PQclear(r); }
-    };
     detail::connection_use use_;
-    std::unique_ptr<PGresult, clear_result> result_;
+    owned_result result_;
 };
 
 /// A type as format_type spells it, in relate's DDL spelling where relate writes that type.

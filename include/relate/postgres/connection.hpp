@@ -89,13 +89,9 @@ public:
 private:
     void run_uncounted(const std::string& sql) {
         const connection_use use(*this);
-        PGresult* r = PQexec(conn_, sql.c_str());
-        const ExecStatusType status = PQresultStatus(r);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-            const std::unique_ptr<PGresult, void (*)(PGresult*)> failed(r, PQclear);
-            throw_error(conn_, failed.get(), sql);
-        }
-        PQclear(r);
+        const owned_result r(PQexec(conn_, sql.c_str()));
+        const ExecStatusType status = PQresultStatus(r.get());
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(conn_, r.get(), sql);
     }
 
     /// What prepares a statement on the server, under a name of its own; a temporary one (for a

@@ -9,10 +9,17 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace relate::postgres {
+
+struct clear_result {
+    void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+/// A libpq result, cleared when it goes.
+using owned_result = std::unique_ptr<PGresult, clear_result>;
 
 /// SQLite's primary and extended result codes for a SQLSTATE.
 struct sqlite_codes {

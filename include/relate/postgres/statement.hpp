@@ -86,9 +86,9 @@ public:
     /// others live as long as the session.
     statement(PGconn* conn, std::string sql, std::string name, statistics& stats, int& changes,
               const statement_observer* observer, bool temporary)
-        : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), stats_(&stats), changes_(&changes),
-          observer_(observer), temporary_(temporary) {
-        const result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
+        : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), run_(stats, observer), changes_(&changes),
+          temporary_(temporary) {
+        const owned_result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
     }
     statement(const statement&) = delete;
@@ -120,16 +120,15 @@ public:
     /// Runs the statement at the first call, then walks its rows: true when a row is ready, false
     /// when done. Throws sql_error.
     bool step() {
-        if (!running_) run();
+        if (!run_.running()) run();
         return ++row_ < rows_;
     }
 
     /// Ready for the next run: drops the rows and clears every binding.
     void reset() noexcept {
-        if (running_ && observed()) report();
+        run_.end(sql_);
         result_.reset();
         parameters_.clear();
-        running_ = false;
         row_ = -1;
         rows_ = 0;
     }
@@ -199,11 +198,6 @@ public:
     void set_in_use(bool in_use) noexcept { in_use_ = in_use; }
 
 private:
-    struct clear_result {
-        void operator()(PGresult* r) const noexcept { PQclear(r); }
-    };
-    using result = std::unique_ptr<PGresult, clear_result>;
-
     struct parameter {
         std::string text;
         bool is_null = true;
@@ -230,9 +224,7 @@ private:
     }
 
     void run() {
-        running_ = true;
-        ++stats_->statements;
-        if (observed()) started_ = std::chrono::steady_clock::now();
+        run_.start();
         const std::size_t n = parameters_.size();
         values_.resize(n);
         lengths_.resize(n);
@@ -247,7 +239,7 @@ private:
                                      formats_.data(), 0));
         const ExecStatusType status = PQresultStatus(result_.get());
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-            const result failed = std::move(result_);
+            const owned_result failed = std::move(result_);
             throw_error(conn_, failed.get(), sql_);
         }
         rows_ = PQntuples(result_.get());
@@ -255,22 +247,12 @@ private:
         *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
     }
 
-    [[nodiscard]] bool observed() const noexcept { return observer_ != nullptr && *observer_; }
-    void report() const noexcept {
-        try {
-            (*observer_)(sql_, std::chrono::steady_clock::now() - started_);
-        } catch (...) {  // NOLINT(bugprone-empty-catch): reset() runs in destructors; a logger must not break it
-        }
-    }
-
     PGconn* conn_;
     std::string sql_;
     std::string name_;
-    statistics* stats_;
+    sqlite::statement_run run_;
     int* changes_;
-    const statement_observer* observer_;
-    std::chrono::steady_clock::time_point started_;
-    result result_;
+    owned_result result_;
     int row_ = -1;
     int rows_ = 0;
     std::vector<parameter> parameters_;
@@ -279,7 +261,6 @@ private:
     std::vector<int> formats_;
     mutable std::vector<std::byte> blob_;
     bool temporary_;
-    bool running_ = false;
     bool in_use_ = false;
 };
 

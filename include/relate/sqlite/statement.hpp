@@ -27,6 +27,45 @@ struct statistics {
 /// step to its reset, rows read included.
 using statement_observer = std::function<void(std::string_view sql, std::chrono::nanoseconds duration)>;
 
+/// One run of a statement of any backend, as its connection's statistics and observer see it:
+/// counted when it starts, reported (SQL text and time, rows read included) when it ends.
+class statement_run {
+public:
+    /// `observer`, when given, points at the connection's observer (which may be empty).
+    statement_run(statistics& stats, const statement_observer* observer) noexcept
+        : stats_(&stats), observer_(observer) {}
+
+    /// Counts the run and starts its clock; later calls in the same run do nothing.
+    void start() {
+        if (running_) return;
+        running_ = true;
+        ++stats_->statements;
+        if (observed()) started_ = std::chrono::steady_clock::now();
+    }
+
+    /// Reports the run, if one started. Runs in destructors (a statement's reset): an observer's
+    /// exception is swallowed, a logger must not break it.
+    void end(std::string_view sql) noexcept {
+        if (running_ && observed()) {
+            try {
+                (*observer_)(sql, std::chrono::steady_clock::now() - started_);
+            } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+            }
+        }
+        running_ = false;
+    }
+
+    [[nodiscard]] bool running() const noexcept { return running_; }
+
+private:
+    [[nodiscard]] bool observed() const noexcept { return observer_ != nullptr && *observer_; }
+
+    statistics* stats_;
+    const statement_observer* observer_;
+    std::chrono::steady_clock::time_point started_;
+    bool running_ = false;
+};
+
 /// One result cell, read with sqlite3_value_* calls: one statement API call per column instead
 /// of two (type, then value). The value is what SQLite calls unprotected: valid until the next
 /// step or reset, and safe to read because a connection is used by one thread at a time.
@@ -88,7 +127,7 @@ class statement {
 public:
     /// `observer`, when given, points at the connection's observer (which may be empty).
     statement(sqlite3* db, std::string sql, statistics& stats, const statement_observer* observer = nullptr)
-        : db_(db), sql_(std::move(sql)), stats_(&stats), observer_(observer) {
+        : db_(db), sql_(std::move(sql)), run_(stats, observer) {
         const int rc = sqlite3_prepare_v3(db_, sql_.data(), static_cast<int>(sql_.size()), SQLITE_PREPARE_PERSISTENT,
                                           &stmt_, nullptr);
         if (rc != SQLITE_OK) throw_error(db_, rc, sql_);
@@ -114,11 +153,7 @@ public:
 
     /// Runs to the next row: true when a row is ready, false when done. Throws sql_error.
     bool step() {
-        if (!running_) {
-            running_ = true;
-            ++stats_->statements;
-            if (observed()) started_ = std::chrono::steady_clock::now();
-        }
+        run_.start();
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
@@ -127,10 +162,9 @@ public:
 
     /// Ready for the next run: rewinds and clears every binding.
     void reset() noexcept {
-        if (running_ && observed()) report();
+        run_.end(sql_);
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);
-        running_ = false;
     }
 
     [[nodiscard]] int column_count() const noexcept { return sqlite3_column_count(stmt_); }
@@ -159,20 +193,8 @@ private:
 
     sqlite3* db_;
     std::string sql_;
-    [[nodiscard]] bool observed() const noexcept { return observer_ != nullptr && *observer_; }
-
-    void report() const noexcept {
-        try {
-            (*observer_)(sql_, std::chrono::steady_clock::now() - started_);
-        } catch (...) {  // NOLINT(bugprone-empty-catch): reset() runs in destructors; a logger must not break it
-        }
-    }
-
-    statistics* stats_;
-    const statement_observer* observer_;
-    std::chrono::steady_clock::time_point started_;
+    statement_run run_;
     sqlite3_stmt* stmt_ = nullptr;
-    bool running_ = false;
     bool in_use_ = false;
 };
 
