@@ -184,8 +184,8 @@ private:
     }
 
     /// Takes a slot back. A connection left in a transaction is rolled back; one that cannot be
-    /// made clean, or that broke (a PostgreSQL server that went away), is closed (which rolls back
-    /// what is left) and opened anew by the next acquire.
+    /// made clean is closed (which rolls back what is left) and opened anew by the next acquire,
+    /// as is one that broke (take() checks, once per lend).
     void release(std::size_t slot) noexcept {
         if (slots_[slot] != nullptr && !clean(slots_[slot]->connection())) slots_[slot].reset();
         {
@@ -196,7 +196,6 @@ private:
     }
 
     static bool clean(typename backend::connection& conn) noexcept {
-        if (conn.broken()) return false;
         if (!conn.in_transaction()) return true;
         try {
             conn.control("ROLLBACK");
