@@ -36,7 +36,7 @@ static std::string connection_string(int argc, char** argv) {
 
 int main(int argc, char** argv) try {
     relate::postgres::database db{connection_string(argc, argv)};
-    db.connection().execute("DROP TABLE IF EXISTS posts, users");  // a fresh start on each run
+    db.connection().execute("DROP TABLE IF EXISTS posts, users, relate_migrations");  // a fresh start on each run
     db.create_tables<User, Post>();
 
     // One unit of work: the user, then the posts with the key the server gave the user.
@@ -56,6 +56,12 @@ int main(int argc, char** argv) try {
         for (const Post& post : user.posts) fmt::print("  - {}\n", post.title);
     }
     fmt::print("statements run: {}\n", db.stats().statements);
+
+    // The same relate::migration runs on SQLite; here ALTER TABLE changes posts in place.
+    const relate::migration add_summary{"2026_12_07_add_summary", [](relate::schema& s) {
+        s.table("posts", [](relate::blueprint& t) { t.text("summary").nullable(); });
+    }};
+    for (const std::string& name : db.migrate({add_summary})) fmt::print("migrated: {}\n", name);
 } catch (const relate::error& e) {
     fmt::print(stderr, "{}\n", e.what());
     return 1;

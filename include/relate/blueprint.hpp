@@ -15,6 +15,7 @@
 #include <relate/detail/model/column_io.hpp>
 #include <relate/detail/sql/identifier.hpp>
 #include <relate/detail/sql/sql_literal.hpp>
+#include <relate/detail/sql/value_kind.hpp>
 #include <relate/error.hpp>
 #include <relate/relation.hpp>
 
@@ -32,10 +33,6 @@
 
 namespace relate {
 
-namespace sqlite {
-struct backend;
-}  // namespace sqlite
-
 namespace detail {
 
 /// Where a foreign key points, and what deleting the parent row does to its rows.
@@ -48,6 +45,7 @@ struct foreign_reference {
 struct column_spec {
     std::string name;
     std::string_view type;  ///< INTEGER, REAL, TEXT or BLOB: the affinity relate's models expect
+    value_kind kind = value_kind::plain;  ///< boolean() and timestamp(): BOOLEAN and TIMESTAMPTZ where there are
     bool primary_key = false;
     bool nullable = false;
     std::optional<std::string> default_sql;  ///< a literal
@@ -171,8 +169,7 @@ public:
     [[nodiscard]] const detail::column_spec& spec() const noexcept { return spec_; }
 
 private:
-    template <class>
-    friend class basic_blueprint;
+    friend class blueprint;
     std::string table_;
     detail::column_spec spec_;
 };
@@ -215,14 +212,12 @@ private:
 /// What a migration says about one table. In schema::create every call adds to the new table;
 /// in schema::table the calls change the table in the order they are written: columns are added
 /// (or changed with change()), and columns, indexes, keys and foreign keys dropped or renamed.
-/// Users name it relate::blueprint; a template on the backend, as relate::basic_schema is, so that
-/// only a program that migrates compiles it.
-template <class B>
-class basic_blueprint {
+/// The same blueprint serves every backend: each writes the column types in its own dialect.
+class blueprint {
 public:
-    explicit basic_blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
+    explicit blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
 
-    /// The integer primary key SQLite assigns on insert (a model's `std::int64_t id`).
+    /// The integer primary key the database assigns on insert (a model's `std::int64_t id`).
     column_blueprint& id(std::string_view name = "id") {
         column_blueprint& column = add(name, "INTEGER");
         column.spec_.primary_key = true;
@@ -232,10 +227,10 @@ public:
     column_blueprint& real(std::string_view name) { return add(name, "REAL"); }
     column_blueprint& text(std::string_view name) { return add(name, "TEXT"); }
     column_blueprint& blob(std::string_view name) { return add(name, "BLOB"); }
-    /// Stored as 0 / 1, as relate stores bool.
-    column_blueprint& boolean(std::string_view name) { return add(name, "INTEGER"); }
-    /// Stored as ISO-8601 text, as relate stores std::chrono::sys_time.
-    column_blueprint& timestamp(std::string_view name) { return add(name, "TEXT"); }
+    /// As relate stores bool: 0 / 1 on SQLite, BOOLEAN on PostgreSQL.
+    column_blueprint& boolean(std::string_view name) { return add(name, "INTEGER", detail::value_kind::boolean); }
+    /// As relate stores std::chrono::sys_time: ISO-8601 text on SQLite, TIMESTAMPTZ on PostgreSQL.
+    column_blueprint& timestamp(std::string_view name) { return add(name, "TEXT", detail::value_kind::time); }
     /// createdAt and updatedAt, nullable timestamps (std::optional<std::chrono::sys_seconds> fields).
     void timestamps() {
         timestamp("createdAt").nullable();
@@ -308,9 +303,11 @@ private:
         for (const auto& column : columns) detail::validate_identifier(column, "column");
     }
 
-    column_blueprint& add(std::string_view name, std::string_view type) {
+    column_blueprint& add(std::string_view name, std::string_view type,
+                          detail::value_kind kind = detail::value_kind::plain) {
         // A deque: references returned earlier stay valid as columns are added.
         column_blueprint& column = columns_.emplace_back(table_, name, type);
+        column.spec_.kind = kind;
         operations_.emplace_back(detail::add_column_op{columns_.size() - 1});
         return column;
     }
@@ -329,7 +326,5 @@ private:
     std::deque<column_blueprint> columns_;
     std::deque<foreign_key_blueprint> foreign_keys_;
 };
-
-using blueprint = basic_blueprint<sqlite::backend>;
 
 }  // namespace relate

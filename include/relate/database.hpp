@@ -214,27 +214,23 @@ public:
     /// own transaction; returns the names applied. A failure rolls that migration back and throws
     /// relate::schema_error naming it.
     std::vector<std::string> migrate(const std::vector<migration>& migrations) {
-        require_migrations();
         return detail::migrate(session_, migrations);
     }
 
     /// Runs `down` of the last `steps` applied migrations, newest first; returns their names.
     std::vector<std::string> rollback(const std::vector<migration>& migrations, std::size_t steps = 1) {
-        require_migrations();
         return detail::rollback(session_, migrations, steps);
     }
 
     /// What migrate(migrations) would run, without changing the database: each pending
     /// migration's statements, run and then rolled back (Laravel's --pretend).
     std::vector<migration_sql> pretend_migrate(const std::vector<migration>& migrations) {
-        require_migrations();
         return detail::pretend_migrate(session_, migrations);
     }
 
     /// Each migration of the list, applied (and when) or pending, then any the database records
     /// that the list lacks.
     std::vector<migration_state> migration_status(const std::vector<migration>& migrations) {
-        require_migrations();
         return detail::migration_status(session_, migrations);
     }
 
@@ -268,13 +264,6 @@ public:
 
 private:
     friend class basic_unit_of_work<B>;
-
-    /// For the migration members: compiled only when one of them is, so a backend without
-    /// migrations fails there with this sentence.
-    static constexpr void require_migrations() {
-        static_assert(B::runs_migrations, "relate: migrations run on SQLite only for now; on PostgreSQL, change the "
-                                          "schema with SQL (docs/postgres.md)");
-    }
 
     /// Commits one insert or update in a unit of its own.
     void commit_one(const detail::model_desc<B>& m, void* object, bool insert) {

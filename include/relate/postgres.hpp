@@ -6,6 +6,8 @@
 //   db.create_tables<User, Post>();
 
 #include <relate/postgres/backend.hpp>
+#include <relate/postgres/migration_transaction.hpp>
+#include <relate/postgres/schema_editor.hpp>
 #include <relate/relate.hpp>
 
 namespace relate::postgres {

@@ -21,4 +21,6 @@
 #include <relate/remove_plan.hpp>
 #include <relate/schema_check.hpp>
 #include <relate/schema_difference.hpp>
+#include <relate/sqlite/migration_transaction.hpp>
+#include <relate/sqlite/schema_editor.hpp>
 #include <relate/unit_of_work.hpp>

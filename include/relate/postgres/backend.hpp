@@ -15,11 +15,17 @@
 
 namespace relate::postgres {
 
+template <class B>
+class schema_editor;  // postgres/schema_editor.hpp
+class migration_transaction;  // postgres/migration_transaction.hpp
+
 struct backend {
     using connection = postgres::connection;
     using statement = postgres::statement;
     using transaction = postgres::transaction;
     using transaction_mode = postgres::transaction_mode;
+    using schema_editor = postgres::schema_editor<backend>;
+    using migration_transaction = postgres::migration_transaction;
 
     /// Quiet notices, options.busy_timeout as the lock timeout, and times written in UTC in ISO
     /// form ("2026-12-07 13:00:00.25+00"), which relate reads as it reads its own text. WAL and
@@ -69,9 +75,6 @@ struct backend {
     static bool takes_key_arrays(const connection&) noexcept { return true; }
     /// Each statement, BEGIN and COMMIT included, is a round trip to the server.
     static constexpr bool round_trip_per_statement = true;
-    /// Migrations change tables as SQLite needs it (a rebuild); PostgreSQL's ALTER TABLE is not
-    /// written yet.
-    static constexpr bool runs_migrations = false;
     /// check_schema compares a column's type with the one relate declares (postgres/catalog.hpp).
     static constexpr bool types_by_affinity = false;
 };

@@ -27,7 +27,12 @@ public:
         result_.reset(PQexecParams(conn.handle(), sql, 1, nullptr, values, nullptr, nullptr, 0));
         if (PQresultStatus(result_.get()) != PGRES_TUPLES_OK) throw_error(conn.handle(), result_.get(), sql);
     }
+    catalog_rows(connection& conn, const char* sql) : use_(conn) {
+        result_.reset(PQexecParams(conn.handle(), sql, 0, nullptr, nullptr, nullptr, nullptr, 0));
+        if (PQresultStatus(result_.get()) != PGRES_TUPLES_OK) throw_error(conn.handle(), result_.get(), sql);
+    }
     [[nodiscard]] int size() const noexcept { return PQntuples(result_.get()); }
+    [[nodiscard]] int columns() const noexcept { return PQnfields(result_.get()); }
     [[nodiscard]] std::string text(int row, int column) const { return PQgetvalue(result_.get(), row, column); }
     [[nodiscard]] std::optional<std::string> optional(int row, int column) const {
         if (PQgetisnull(result_.get(), row, column) != 0) return std::nullopt;
@@ -57,6 +62,22 @@ inline std::string referential_action(const std::string& code) {
     if (code == "d") return "SET DEFAULT";
     if (code == "r") return "RESTRICT";
     return "NO ACTION";
+}
+
+/// Every row a schema read returns, each column as text (NULL as empty).
+inline std::vector<std::vector<std::string>> schema_rows(connection& conn, const std::string& sql) {
+    const catalog_rows rows(conn, sql.c_str());
+    std::vector<std::vector<std::string>> out(static_cast<std::size_t>(rows.size()));
+    for (int r = 0; r < rows.size(); ++r)
+        for (int c = 0; c < rows.columns(); ++c) out[static_cast<std::size_t>(r)].push_back(rows.text(r, c));
+    return out;
+}
+
+/// A column of a live table by its exact name: a quoted name keeps its case on PostgreSQL.
+inline const detail::live_column* column_named(const detail::live_table& table, std::string_view name) {
+    for (const auto& column : table.columns)
+        if (column.name == name) return &column;
+    return nullptr;
 }
 
 inline bool table_exists(connection& conn, std::string_view name) {

@@ -14,11 +14,18 @@
 
 namespace relate::sqlite {
 
+template <class B>
+class schema_editor;  // sqlite/schema_editor.hpp
+template <class B>
+class migration_transaction;  // sqlite/migration_transaction.hpp
+
 struct backend {
     using connection = sqlite::connection;
     using statement = sqlite::statement;
     using transaction = sqlite::transaction;
     using transaction_mode = sqlite::transaction_mode;
+    using schema_editor = sqlite::schema_editor<backend>;
+    using migration_transaction = sqlite::migration_transaction<backend>;
 
     /// Opens the connection with relate's settings: foreign keys enforced (always: the delete
     /// policies and a unit's cycles of keys rely on them), WAL for a file unless options.wal is
@@ -66,7 +73,6 @@ struct backend {
     static constexpr std::string_view key_array_subquery = "(SELECT value FROM json_each(?))";
     static constexpr std::string_view key_array_brackets = "[]";
     static bool takes_key_arrays(const connection& conn) noexcept { return conn.has_json_each(); }
-    static constexpr bool runs_migrations = true;
     /// Statements run in the program: a transaction around one costs no round trip.
     static constexpr bool round_trip_per_statement = false;
     /// check_schema compares a column's declared type by its affinity, as SQLite stores by it.

@@ -74,16 +74,29 @@ inline live_foreign_key foreign_key_of(const std::string& column, const foreign_
     return foreign_key_of(foreign_key_spec{{column}, to.table, {to.column}, to.on_delete});
 }
 
-/// "userId" INTEGER NOT NULL DEFAULT 0 REFERENCES "users" ("id") ON DELETE CASCADE
-inline std::string column_sql(std::string_view table, const column_spec& column) {
+/// A column's DEFAULT in backend B's dialect: a literal, cast where B stores the kind in a type
+/// of its own (PostgreSQL takes no 1 for a BOOLEAN).
+template <class B>
+std::string default_sql(const column_spec& column) {
+    const std::string_view type = B::column_type(column.type, column.kind);
+    if (type == column.type) return *column.default_sql;
+    return detail::format("CAST({} AS {})", *column.default_sql, type);
+}
+
+/// "userId" INTEGER NOT NULL DEFAULT 0 REFERENCES "users" ("id") ON DELETE CASCADE, in backend
+/// B's dialect (BIGINT on PostgreSQL).
+template <class B>
+std::string column_sql(std::string_view table, const column_spec& column) {
     if (column.reference) check_reference(table, column.name, column.nullable, *column.reference);
-    std::string out = detail::format("{} {}", sql_identifier(column.name), column.type);
+    std::string out = sql_identifier(column.name);
+    out += ' ';
     if (column.primary_key)
-        out += " PRIMARY KEY";  // INTEGER PRIMARY KEY: the rowid, never NULL
-    else if (!column.nullable)
-        out += " NOT NULL";
-    if (column.default_sql) out += " DEFAULT " + *column.default_sql;
-    if (column.reference) out += ' ' + reference_sql(*column.reference);
+        out += B::assigned_key;  // the key the database assigns, never NULL
+    else
+        out += B::column_type(column.type, column.kind);
+    if (!column.primary_key && !column.nullable) out += " NOT NULL";
+    if (column.default_sql) out += " DEFAULT " + default_sql<B>(column);
+    if (column.reference) out += detail::format(" {}{}", reference_sql(*column.reference), B::reference_options);
     return out;
 }
 

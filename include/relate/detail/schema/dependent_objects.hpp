@@ -138,7 +138,7 @@ inline void check_trigger(sqlite::connection& conn, std::string_view table, cons
 
 /// Steps 8-9 for the objects `dependent_objects` saved: the table's indexes, except those naming
 /// a column in `gone`, then the views, then the triggers (which may be on a view), each checked.
-inline void restore_dependent_objects(ddl_runner& run, std::string_view table, const std::vector<schema_object>& saved,
+inline void restore_dependent_objects(ddl_runner<sqlite::connection>& run, std::string_view table, const std::vector<schema_object>& saved,
                                       const std::vector<std::string>& gone) {
     const auto each = [&](std::string_view type, const auto& action) {
         for (const auto& object : saved)

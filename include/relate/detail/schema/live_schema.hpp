@@ -36,6 +36,17 @@ inline std::optional<std::string> optional_text(const sqlite::statement& st, int
     return std::string(st.column_text(index));
 }
 
+/// Every row a schema read returns, each column as text (NULL as empty).
+inline std::vector<std::vector<std::string>> schema_rows(sqlite::connection& conn, std::string sql) {
+    schema_query q(conn, std::move(sql));
+    std::vector<std::vector<std::string>> rows;
+    while (q->step()) {
+        auto& row = rows.emplace_back();
+        for (int i = 0; i < q->column_count(); ++i) row.emplace_back(q->column_text(i));
+    }
+    return rows;
+}
+
 struct live_column {
     std::string name;
     std::string type;  ///< as declared, possibly empty

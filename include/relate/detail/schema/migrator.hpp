@@ -1,10 +1,10 @@
 #pragma once
 // db.migrate and db.rollback: each migration in its own transaction, recorded in
-// relate_migrations. Foreign keys are not enforced while a migration runs (a table rebuild drops
-// and recreates tables that rows point at) and are all checked before it commits; a migration
-// that fails leaves the database as it was and the error names it. db.pretend_migrate runs the
-// pending ones the same way in a transaction it always rolls back, writing down their statements;
-// db.migration_status only reads relate_migrations.
+// relate_migrations. The backend's migration_transaction lets rows point nowhere while the
+// migration runs and checks them all before it commits; a migration that fails leaves the
+// database as it was and the error names it. db.pretend_migrate runs the pending ones the same way
+// in a transaction it always rolls back, writing down their statements; db.migration_status only
+// reads relate_migrations.
 
 #include <relate/column_type.hpp>
 #include <relate/detail/sql/identifier.hpp>
@@ -14,8 +14,6 @@
 #include <relate/error.hpp>
 #include <relate/migration.hpp>
 #include <relate/migration_status.hpp>
-#include <relate/sqlite/connection.hpp>
-#include <relate/sqlite/transaction.hpp>
 
 #include <relate/detail/core/text.hpp>
 #include <relate/detail/core/chrono.hpp>
@@ -36,84 +34,8 @@
 
 namespace relate::detail {
 
-// Everything here is a template on the backend, as relate::basic_schema is: only a program that
-// migrates compiles it.
-
-/// Foreign key enforcement off for the life of the object, then back to what it was. It must be
-/// switched before BEGIN: inside a transaction PRAGMA foreign_keys does nothing.
-template <class B>
-class foreign_keys_suspended {
-public:
-    explicit foreign_keys_suspended(sqlite::connection& conn) : conn_(conn) {
-        schema_query q(conn_, "PRAGMA foreign_keys");
-        was_on_ = q->step() && q->column_int64(0) != 0;
-        if (was_on_) conn_.execute("PRAGMA foreign_keys = OFF");
-    }
-    foreign_keys_suspended(const foreign_keys_suspended&) = delete;
-    foreign_keys_suspended& operator=(const foreign_keys_suspended&) = delete;
-    ~foreign_keys_suspended() {
-        if (!was_on_) return;
-        try {
-            conn_.execute("PRAGMA foreign_keys = ON");
-        } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-        }
-    }
-
-private:
-    sqlite::connection& conn_;
-    bool was_on_ = false;
-};
-
-/// "posts row 3 has userId = 7 but users has no such row" (or "has a = 1, b = 2" for a key over
-/// two columns), for a row foreign_key_check reports.
-template <class B>
-std::string describe_dangling_row(sqlite::connection& conn, const std::string& table,
-                                         std::optional<std::int64_t> rowid, const std::string& parent,
-                                         std::int64_t key_id) {
-    std::vector<std::string> columns;
-    {
-        schema_query q(conn, "SELECT \"from\" FROM pragma_foreign_key_list(?) WHERE id = ? ORDER BY seq");
-        q->bind_text(1, table);
-        q->bind_int64(2, key_id);
-        while (q->step()) columns.emplace_back(q->column_text(0));
-    }
-    std::vector<std::string> values;
-    for (const auto& column : columns) {
-        std::string shown = printable(column);
-        if (rowid) {
-            schema_query q(conn, detail::format("SELECT quote({}) FROM {} WHERE rowid = ?", sql_identifier(column),
-                                             sql_identifier(table)));
-            q->bind_int64(1, *rowid);
-            if (q->step()) shown += detail::format(" = {}", printable(q->column_text(0)));
-        }
-        values.push_back(std::move(shown));
-    }
-    return detail::format("{} {} has {} but {}", printable(table),
-                       rowid ? detail::format("row {}", *rowid) : std::string("a row"), detail::join(values, ", "),
-                       table_exists(conn, parent) ? detail::format("{} has no such row", printable(parent))
-                                                  : detail::format("table {} does not exist", printable(parent)));
-}
-
-/// Step 10 of the rebuild, for the whole migration: relate::schema_error naming the rows whose
-/// foreign keys point nowhere.
-template <class B>
-void check_foreign_keys(sqlite::connection& conn) {
-    constexpr std::size_t shown = 5;
-    schema_query q(conn, "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check");
-    std::vector<std::string> rows;
-    std::size_t count = 0;
-    while (q->step()) {
-        if (++count > shown) continue;
-        const std::optional<std::int64_t> rowid =
-            q->column_type(1) == SQLITE_NULL ? std::nullopt : std::optional(q->column_int64(1));  // WITHOUT ROWID
-        rows.push_back(describe_dangling_row<B>(conn, std::string(q->column_text(0)), rowid,
-                                             std::string(q->column_text(2)), q->column_int64(3)));
-    }
-    if (count == 0) return;
-    throw schema_error(detail::format("relate: foreign key check failed, {} row{} point{} nowhere: {}{}", count,
-                                   count == 1 ? "" : "s", count == 1 ? "s" : "", detail::join(rows, "; "),
-                                   count > shown ? detail::format("; and {} more", count - shown) : std::string()));
-}
+// Everything here is a template on the backend: only a program that migrates compiles it. The
+// backend brings B::schema_editor (its SQL for relate::schema) and B::migration_transaction.
 
 inline std::string_view without_prefix(std::string_view message) {
     constexpr std::string_view prefix = "relate: ";
@@ -123,29 +45,31 @@ inline std::string_view without_prefix(std::string_view message) {
 template <class B>
 class migration_step {
 public:
+    using connection = typename B::connection;
+
     /// Runs one step of a migration and `record` in one transaction, foreign keys checked before
     /// COMMIT. On failure: rolled back, and a schema_error starting "relate: <failure>: " with the
     /// cause nested inside it (std::rethrow_if_nested gives the original exception).
-    static void run(sqlite::connection& conn, const std::string& failure, const std::function<void(basic_schema<B>&)>& step,
+    static void run(connection& conn, const std::string& failure, const std::function<void(schema&)>& step,
                     const std::function<void()>& record) {
-        foreign_keys_suspended<B> suspended(conn);  // step 1
         try {
-            sqlite::transaction tx(conn, sqlite::transaction_mode::immediate);  // step 2
-            apply(conn, step);
+            typename B::migration_transaction tx(conn);
+            apply(conn, tx, step);
             record();
-            tx.commit();  // step 11; step 12 when `suspended` ends
+            tx.commit();
         } catch (const std::exception& e) {
             rethrow_as(failure, e);
         }
     }
 
-    /// The step and the foreign key check (step 10), inside a transaction the caller holds, every
-    /// statement the schema runs written to `log` when given.
-    static void apply(sqlite::connection& conn, const std::function<void(basic_schema<B>&)>& step,
+    /// The step and the foreign key check, inside the migration transaction `tx`, every statement
+    /// the schema runs written to `log` when given.
+    static void apply(connection& conn, typename B::migration_transaction& tx, const std::function<void(schema&)>& step,
                       std::vector<std::string>* log = nullptr) {
-        basic_schema<B> s(conn, log);
+        typename B::schema_editor editor(conn, log);
+        schema s(editor);
         step(s);
-        check_foreign_keys<B>(conn);
+        tx.check();
     }
 
     [[noreturn]] static void rethrow_as(const std::string& failure, const std::exception& cause) {
@@ -154,7 +78,7 @@ public:
 };
 
 template <class B>
-void refuse_open_transaction(sqlite::connection& conn, std::string_view operation) {
+void refuse_open_transaction(typename B::connection& conn, std::string_view operation) {
     if (conn.in_transaction())
         throw schema_error(detail::format("relate: db.{} cannot run inside an open transaction: each migration needs a "
                                        "transaction of its own, with foreign keys switched off before it begins",
@@ -172,15 +96,14 @@ void check_migration_list(const std::vector<migration>& migrations) {
 }
 
 template <class B>
-void create_migrations_table(sqlite::connection& conn) {
-    conn.execute(detail::format("CREATE TABLE IF NOT EXISTS {} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
-                             "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
-                             sql_identifier(migrations_table)));
+void create_migrations_table(typename B::connection& conn) {
+    conn.execute(detail::format("CREATE TABLE IF NOT EXISTS {} {}", sql_identifier(migrations_table),
+                                B::migration_transaction::record_table));
 }
 
 /// The list checked, each migration with an up step, for db.migrate and db.pretend_migrate.
 template <class B>
-void check_migrations_to_apply(sqlite::connection& conn, const std::vector<migration>& migrations,
+void check_migrations_to_apply(typename B::connection& conn, const std::vector<migration>& migrations,
                                       std::string_view operation) {
     refuse_open_transaction<B>(conn, operation);
     check_migration_list<B>(migrations);
@@ -190,11 +113,11 @@ void check_migrations_to_apply(sqlite::connection& conn, const std::vector<migra
 
 /// The names relate_migrations lists; none when it does not exist yet.
 template <class B>
-std::set<std::string> applied_migrations(sqlite::connection& conn) {
+std::set<std::string> applied_migrations(typename B::connection& conn) {
     std::set<std::string> applied;
     if (!table_exists(conn, migrations_table)) return applied;
-    schema_query q(conn, detail::format("SELECT name FROM {}", sql_identifier(migrations_table)));
-    while (q->step()) applied.emplace(q->column_text(0));
+    for (auto& row : schema_rows(conn, detail::format("SELECT name FROM {}", sql_identifier(migrations_table))))
+        applied.insert(std::move(row.front()));
     return applied;
 }
 
@@ -226,13 +149,12 @@ std::vector<migration_sql> pretend_migrate(session<B>& s, const std::vector<migr
     check_migrations_to_apply<B>(s.conn, migrations, "pretend_migrate");
     const std::set<std::string> applied = applied_migrations<B>(s.conn);
     std::vector<migration_sql> out;
-    foreign_keys_suspended<B> suspended(s.conn);
-    const sqlite::transaction never_committed(s.conn, sqlite::transaction_mode::immediate);
+    typename B::migration_transaction never_committed(s.conn);
     for (const auto& m : migrations) {
         if (applied.contains(m.name)) continue;
         migration_sql& entry = out.emplace_back(migration_sql{m.name, {}});
         try {
-            migration_step<B>::apply(s.conn, m.up, &entry.statements);
+            migration_step<B>::apply(s.conn, never_committed, m.up, &entry.statements);
         } catch (const std::exception& e) {
             migration_step<B>::rethrow_as(
                 detail::format("migration '{}' would fail; pretend_migrate changed nothing", printable(m.name)), e);
@@ -249,13 +171,12 @@ std::vector<migration_state> migration_status(session<B>& s, const std::vector<m
     using applied_time = std::chrono::sys_time<std::chrono::milliseconds>;
     std::vector<std::pair<std::string, applied_time>> records;
     {
-        const sqlite::transaction snapshot(s.conn);
+        const typename B::transaction snapshot(s.conn);
         if (table_exists(s.conn, migrations_table)) {
-            schema_query q(s.conn,
-                           detail::format("SELECT name, applied_at FROM {} ORDER BY id", sql_identifier(migrations_table)));
-            while (q->step()) {
-                std::string name(q->column_text(0));
-                const std::string at(q->column_text(1));
+            for (auto& row : schema_rows(s.conn, detail::format("SELECT name, applied_at FROM {} ORDER BY id",
+                                                                sql_identifier(migrations_table)))) {
+                std::string name = std::move(row[0]);
+                const std::string at = std::move(row[1]);
                 try {
                     records.emplace_back(std::move(name), column_type<applied_time>::from_storage(at));
                 } catch (const std::invalid_argument& e) {
@@ -290,11 +211,11 @@ std::vector<std::string> rollback(session<B>& s, const std::vector<migration>& m
 
     std::vector<const migration*> undo;
     {
-        schema_query q(s.conn, detail::format("SELECT name FROM {} ORDER BY id DESC LIMIT ?", sql_identifier(migrations_table)));
-        q->bind_int64(1, static_cast<std::int64_t>(
-                              std::min<std::size_t>(steps, std::numeric_limits<std::int64_t>::max())));
-        while (q->step()) {
-            const std::string_view name = q->column_text(0);
+        const auto newest = schema_rows(
+            s.conn, detail::format("SELECT name FROM {} ORDER BY id DESC LIMIT {}", sql_identifier(migrations_table),
+                                   std::min<std::size_t>(steps, std::numeric_limits<std::int64_t>::max())));
+        for (const auto& row : newest) {
+            const std::string& name = row.front();
             const auto found = std::find_if(migrations.begin(), migrations.end(),
                                             [&](const migration& m) { return m.name == name; });
             if (found == migrations.end())

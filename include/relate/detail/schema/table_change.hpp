@@ -27,11 +27,11 @@
 
 namespace relate::detail {
 
-/// A template on the backend: compiled only by programs that migrate (relate::basic_schema).
+/// A template on the backend: compiled only by programs that migrate on SQLite.
 template <class B>
 class table_change {
 public:
-    table_change(ddl_runner& run, const basic_blueprint<B>& t) : run_(run), t_(t), table_(t.table()) {}
+    table_change(ddl_runner<sqlite::connection>& run, const blueprint& t) : run_(run), t_(t), table_(t.table()) {}
 
     void apply() {
         for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { this->apply(op); }, operation);
@@ -72,7 +72,7 @@ private:
                                            "nullable()",
                                            table_, spec.name));
         if (!pending_) {
-            run_.run(detail::format("ALTER TABLE {} ADD COLUMN {}", sql_identifier(table_), column_sql(table_, spec)));
+            run_.run(detail::format("ALTER TABLE {} ADD COLUMN {}", sql_identifier(table_), column_sql<B>(table_, spec)));
             return;
         }
         pending_->columns.push_back(definition_of(spec));
@@ -288,8 +288,8 @@ private:
                           [](const std::string& x, const std::string& y) { return same_identifier(x, y); });
     }
 
-    ddl_runner& run_;
-    const basic_blueprint<B>& t_;
+    ddl_runner<sqlite::connection>& run_;
+    const blueprint& t_;
     std::string table_;
     std::optional<live_table> live_;      ///< the table as the gathered rebuild found it
     std::optional<table_shape> pending_;  ///< what the gathered rebuild will make

@@ -20,11 +20,11 @@
 
 namespace relate::detail {
 
-/// A template on the backend: compiled only by programs that migrate (relate::basic_schema).
+/// A template on the backend, whose dialect it writes: compiled only by programs that migrate.
 template <class B>
 class table_creation {
 public:
-    explicit table_creation(const basic_blueprint<B>& t) : t_(t), table_(t.table()) {}
+    explicit table_creation(const blueprint& t) : t_(t), table_(t.table()) {}
 
     std::vector<std::string> statements() {
         for (const auto& operation : t_.operations()) std::visit([this](const auto& op) { this->apply(op); }, operation);
@@ -50,7 +50,7 @@ private:
     void apply(const add_column_op& op) {
         const column_spec& spec = t_.columns()[op.column].spec();
         if (spec.change) refuse();
-        definitions_.push_back(column_sql(table_, spec));
+        definitions_.push_back(column_sql<B>(table_, spec));
         if (auto index = column_index(table_, spec)) indexes_.push_back(index_sql(table_, *index, true));
     }
 
@@ -62,7 +62,7 @@ private:
             const column_spec* spec = column(name);
             return spec ? std::optional(spec->nullable) : std::nullopt;
         });
-        foreign_keys_.push_back(foreign_key_sql(foreign_key_of(key)));
+        foreign_keys_.push_back(foreign_key_sql(foreign_key_of(key)) + std::string(B::reference_options));
     }
 
     void apply(const set_primary_op& op) {
@@ -91,7 +91,7 @@ private:
         return nullptr;
     }
 
-    const basic_blueprint<B>& t_;
+    const blueprint& t_;
     std::string table_;
     std::vector<std::string> definitions_;
     std::vector<std::string> foreign_keys_;

@@ -166,7 +166,7 @@ inline std::optional<std::int64_t> autoincrement_sequence(sqlite::connection& co
 /// it; views and triggers must still work. AUTOINCREMENT keeps its sqlite_sequence row, so ids
 /// are never given out twice. Needs foreign key enforcement off and an open transaction (the
 /// migration runner's steps 1-2).
-inline void rebuild_table(ddl_runner& run, const live_table& table, const table_shape& shape) {
+inline void rebuild_table(ddl_runner<sqlite::connection>& run, const live_table& table, const table_shape& shape) {
     sqlite::connection& conn = run.conn();
     const std::string shown = printable(table.name);
     const std::string temporary = "relate_rebuild_" + table.name;

@@ -41,13 +41,24 @@ inline std::string printable(std::string_view name) {
     return out;
 }
 
-/// Throws relate::schema_error unless `name` is [A-Za-z_][A-Za-z0-9_]*, at most
-/// max_identifier_length long, and not SQLite's (sqlite_...). `what` is "table", "column", ...
-inline void validate_identifier(std::string_view name, std::string_view what) {
-    const auto shown = [&] { return name.size() > 40 ? printable(name.substr(0, 40)) + "..." : printable(name); };
-    if (name.size() > max_identifier_length)
+/// A name cut to 40 characters for a message.
+inline std::string shown_name(std::string_view name) {
+    return name.size() > 40 ? printable(name.substr(0, 40)) + "..." : printable(name);
+}
+
+/// relate::schema_error unless `name` is at most `longest` characters long.
+inline void check_name_length(std::string_view name, std::string_view what, std::size_t longest) {
+    if (name.size() > longest)
         throw schema_error(detail::format("relate: {} name '{}' is {} characters long, over the limit of {}", what,
-                                       shown(), name.size(), max_identifier_length));
+                                          shown_name(name), name.size(), longest));
+}
+
+/// Throws relate::schema_error unless `name` is [A-Za-z_][A-Za-z0-9_]*, at most `longest` long,
+/// and not SQLite's (sqlite_...). `what` is "table", "column", ...
+inline void validate_identifier(std::string_view name, std::string_view what,
+                                std::size_t longest = max_identifier_length) {
+    const auto shown = [&] { return shown_name(name); };
+    check_name_length(name, what, longest);
     const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
     bool valid = !name.empty() && letter(name.front());
     for (char c : name) valid = valid && (letter(c) || (c >= '0' && c <= '9'));
