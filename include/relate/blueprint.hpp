@@ -169,7 +169,8 @@ public:
     [[nodiscard]] const detail::column_spec& spec() const noexcept { return spec_; }
 
 private:
-    friend class blueprint;
+    template <class>
+    friend class basic_blueprint;
     std::string table_;
     detail::column_spec spec_;
 };
@@ -213,9 +214,12 @@ private:
 /// in schema::table the calls change the table in the order they are written: columns are added
 /// (or changed with change()), and columns, indexes, keys and foreign keys dropped or renamed.
 /// The same blueprint serves every backend: each writes the column types in its own dialect.
-class blueprint {
+/// Users name it relate::blueprint; a template only so that a program that does not migrate
+/// compiles none of it.
+template <class = void>
+class basic_blueprint {
 public:
-    explicit blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
+    explicit basic_blueprint(std::string_view table) : table_(table) { detail::validate_identifier(table, "table"); }
 
     /// The integer primary key the database assigns on insert (a model's `std::int64_t id`).
     column_blueprint& id(std::string_view name = "id") {
@@ -326,5 +330,7 @@ private:
     std::deque<column_blueprint> columns_;
     std::deque<foreign_key_blueprint> foreign_keys_;
 };
+
+using blueprint = basic_blueprint<>;
 
 }  // namespace relate

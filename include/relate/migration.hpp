@@ -37,10 +37,12 @@ inline constexpr std::string_view migrations_table = "relate_migrations";
 }  // namespace detail
 
 /// What a migration's steps use to change the schema. db.migrate and db.rollback make one, over
-/// the backend's editor: the same migration runs on SQLite and on PostgreSQL.
-class schema {
+/// the backend's editor: the same migration runs on SQLite and on PostgreSQL. Users name it
+/// relate::schema; a template only so that a program that does not migrate compiles none of it.
+template <class = void>
+class basic_schema {
 public:
-    explicit schema(detail::schema_editor& editor) : editor_(editor) {}
+    explicit basic_schema(detail::schema_editor& editor) : editor_(editor) {}
 
     /// Creates a table: s.create("posts", [](relate::blueprint& t) { t.id(); t.text("title"); }).
     void create(std::string_view table, const std::function<void(blueprint&)>& define) {
@@ -113,6 +115,8 @@ private:
 
     detail::schema_editor& editor_;
 };
+
+using schema = basic_schema<>;
 
 /// A named change to the schema: `up` applies it, `down` (optional) undoes it for db.rollback.
 /// Names are recorded in relate_migrations; give them a sortable prefix such as a date.

@@ -4,13 +4,11 @@
 // (sqlite/schema_editor.hpp rebuilds a table where ALTER TABLE falls short; postgres/schema_editor.hpp
 // alters it in place).
 
+#include <relate/blueprint.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-namespace relate {
-class blueprint;
-}  // namespace relate
 
 namespace relate::detail {
 
