@@ -124,6 +124,9 @@ public:
         return ++row_ < rows_;
     }
 
+    /// How many rows the run returned: the whole result is on the client once step() ran.
+    [[nodiscard]] std::size_t rows_known() const noexcept { return rows_ > 0 ? static_cast<std::size_t>(rows_) : 0; }
+
     /// Ready for the next run: drops the rows and clears every binding.
     void reset() noexcept {
         run_.end(sql_);

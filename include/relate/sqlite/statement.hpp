@@ -160,6 +160,9 @@ public:
         throw_error(db_, rc, sql_);
     }
 
+    /// SQLite finds rows as it steps: how many there are is not known before the last one.
+    [[nodiscard]] static constexpr std::size_t rows_known() noexcept { return 0; }
+
     /// Ready for the next run: rewinds and clears every binding.
     void reset() noexcept {
         run_.end(sql_);

@@ -52,7 +52,7 @@ void read_rows(session<B>& s, const model_desc<B>& m, const query_state& q, void
     void* last = nullptr;
     std::size_t count = 0;
     while (st->step()) {
-        last = m.emplace(rows);
+        last = m.emplace(rows, st->rows_known());  // a server's result is whole: one allocation
         read_row(*st, m, last);
         stamp_row(m, last, true);  // while the row is in cache, not in a second pass
         ++count;

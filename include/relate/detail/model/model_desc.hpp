@@ -129,8 +129,9 @@ struct model_desc {
     std::size_t key;    ///< the primary key's column
     bool key_assigned;  ///< an integer key SQLite assigns on insert
     std::vector<relation_desc<B>> relations;
-    /// Appends a default-constructed model to a std::vector of them and returns it.
-    void* (*emplace)(void* rows);
+    /// Appends a default-constructed model to a std::vector of them and returns it; room for
+    /// `expected` rows is made at once when the vector is full (0: not known).
+    void* (*emplace)(void* rows, std::size_t expected);
     row_statements sql;
 
     [[nodiscard]] const column_desc<B>& key_column() const noexcept { return columns[key]; }
@@ -198,8 +199,10 @@ row_statements make_row_statements(const model_desc<B>& m) {
 }
 
 template <class T>
-void* emplace_model(void* rows) {
-    return &static_cast<std::vector<T>*>(rows)->emplace_back();
+void* emplace_model(void* rows, std::size_t expected) {
+    auto& v = *static_cast<std::vector<T>*>(rows);
+    if (v.size() == v.capacity() && expected > v.size()) v.reserve(expected);
+    return &v.emplace_back();
 }
 
 /// `pivot_columns` are the junction's columns besides its two keys (a pivot struct's).
