@@ -139,7 +139,7 @@ public:
     [[nodiscard]] int column_count() const noexcept { return result_ ? PQnfields(result_.get()) : 0; }
     [[nodiscard]] int column_type(int i) const noexcept {
         if (PQgetisnull(result_.get(), row_, i) != 0) return SQLITE_NULL;
-        switch (PQftype(result_.get(), i)) {
+        switch (types_[static_cast<std::size_t>(i)]) {
             case oid::boolean:
             case oid::int2:
             case oid::int4:
@@ -159,7 +159,7 @@ public:
     }
     [[nodiscard]] std::int64_t column_int64(int i) const noexcept {
         const std::string_view text = column_text(i);
-        if (PQftype(result_.get(), i) == oid::boolean) return text == "t" ? 1 : 0;
+        if (types_[static_cast<std::size_t>(i)] == oid::boolean) return text == "t" ? 1 : 0;
         std::int64_t out = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
         if (ec == std::errc{} && end == text.data() + text.size()) return out;
@@ -171,7 +171,7 @@ public:
     }
     [[nodiscard]] double column_double(int i) const noexcept {
         const std::string_view text = column_text(i);
-        if (PQftype(result_.get(), i) == oid::boolean) return text == "t" ? 1.0 : 0.0;
+        if (types_[static_cast<std::size_t>(i)] == oid::boolean) return text == "t" ? 1.0 : 0.0;
         double out = 0;
         std::from_chars(text.data(), text.data() + text.size(), out);
         return out;
@@ -180,7 +180,8 @@ public:
     [[nodiscard]] std::string_view column_text(int i) const noexcept {
         const std::string_view text{PQgetvalue(result_.get(), row_, i),
                                     static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
-        if (PQftype(result_.get(), i) == oid::timestamptz && text.ends_with("+00")) return text.substr(0, text.size() - 3);
+        if (types_[static_cast<std::size_t>(i)] == oid::timestamptz && text.ends_with("+00"))
+            return text.substr(0, text.size() - 3);
         return text;
     }
     /// bytea arrives as text, \x and two hex digits a byte; the bytes stay valid until the next
@@ -246,6 +247,9 @@ private:
             throw_error(conn_, failed.get(), sql_);
         }
         rows_ = PQntuples(result_.get());
+        // Read once: every cell's reading asks its column's type.
+        types_.resize(static_cast<std::size_t>(PQnfields(result_.get())));
+        for (std::size_t i = 0; i < types_.size(); ++i) types_[i] = PQftype(result_.get(), static_cast<int>(i));
         const char* changed = PQcmdTuples(result_.get());
         *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
     }
@@ -258,6 +262,7 @@ private:
     owned_result result_;
     int row_ = -1;
     int rows_ = 0;
+    std::vector<Oid> types_;  ///< each result column's type
     std::vector<parameter> parameters_;
     std::vector<const char*> values_;
     std::vector<int> lengths_;
