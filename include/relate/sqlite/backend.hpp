@@ -70,7 +70,7 @@ struct backend {
     // Keyed statements: more than 64 integer keys go in one JSON array, read by json_each when
     // SQLite has it (3.38 and later, unless built without JSON).
     static constexpr std::size_t fewest_array_keys = 65;
-    static constexpr std::string_view key_array_subquery = "(SELECT value FROM json_each(?))";
+    static constexpr std::string_view key_array_match = "IN (SELECT value FROM json_each(?))";
     static constexpr std::string_view key_array_brackets = "[]";
     static bool takes_key_arrays(const connection& conn) noexcept { return conn.has_json_each(); }
     /// Statements run in the program: a transaction around one costs no round trip.

@@ -1,7 +1,8 @@
 #pragma once
-// Statements over a set of keys: `... WHERE match IN (...)`, keys always bound, never formatted.
+// Statements over a set of keys: `... WHERE match IN (...)`, or the backend's match for an array
+// of keys (`= ANY(...)` on PostgreSQL), keys always bound, never formatted.
 // Many integer keys are one bound array (SQLite: a JSON array read by json_each; PostgreSQL: a
-// BIGINT[] unnested): one short statement whatever their number. A list of placeholders, each a
+// BIGINT[] compared with = ANY): one short statement whatever their number. A list of placeholders, each a
 // key, would make SQLite parse and code a statement as long as the list (32,766 keys: a 100 KB
 // statement and megabytes of program) for every new length. Other keys, and a few on SQLite, are
 // a list padded to a power of two (unused slots repeat the last key, which adds no row) so the
@@ -33,8 +34,8 @@ inline std::string placeholder_list(std::size_t n) {
     return out;
 }
 
-/// "(?, ?, ?)": n keys bound one by one.
-inline std::string key_list(std::size_t n) { return "(" + placeholder_list(n) + ")"; }
+/// "IN (?, ?, ?)": n keys bound one by one.
+inline std::string key_list(std::size_t n) { return "IN (" + placeholder_list(n) + ")"; }
 
 /// Whether the keys go in one bound array: enough of them (B::fewest_array_keys), all integers,
 /// and the backend able to read an array.
@@ -72,15 +73,15 @@ struct keyed_query {
     std::optional<std::int64_t> per_key_offset;  ///< skips this many rows per key (the same window)
     std::string window_order;                    ///< the window's ORDER BY terms when either is set
 
-    /// The SQL with `keys` (a parenthesised list, or a subquery) after `match IN`, plus the
-    /// values bound after the keys.
+    /// The SQL with `keys` (IN and a parenthesised list, or the backend's array match) after
+    /// `match`, plus the values bound after the keys.
     [[nodiscard]] sql_statement render(std::string_view keys) const {
         sql_statement out;
         const bool windowed = per_key_limit || per_key_offset;
         out.sql = windowed ? detail::format("SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS "
-                                            "\"relate_row\" FROM {} WHERE {} IN {}",
+                                            "\"relate_row\" FROM {} WHERE {} {}",
                                             select, match, window_order, from, match, keys)
-                           : detail::format("SELECT {} FROM {} WHERE {} IN {}", select, from, match, keys);
+                           : detail::format("SELECT {} FROM {} WHERE {} {}", select, from, match, keys);
         if (!filter.empty()) out.sql += " AND " + filter;
         if (where != nullptr && !where->empty()) {
             out.sql += " AND (";
@@ -112,8 +113,8 @@ struct keyed_query {
     }
 };
 
-/// Runs the statement over every key: make_sql(keys) renders SQL with `keys` (what follows
-/// `IN`) holding the first parameters, and its args after them. One statement for many integer
+/// Runs the statement over every key: make_sql(keys) renders SQL with `keys` (what follows the
+/// key column: `IN (?, ...)` or B::key_array_match) holding the first parameters, and its args after them. One statement for many integer
 /// keys; otherwise one per chunk under the backend's bound-variable limit. Calls on_row(st) for each
 /// result row. For a write (INSERT, UPDATE, DELETE), returns how many rows the statements changed.
 template <class B>
@@ -126,7 +127,7 @@ std::int64_t run_in_chunks(session<B>& s, const std::vector<sqlite::value>& keys
                                    "limit of {}",
                                    table, extra, limit));
     if (keys_as_array<B>(s.conn, keys)) {
-        const sql_statement sql = make_sql(B::key_array_subquery);
+        const sql_statement sql = make_sql(B::key_array_match);
         auto st = s.conn.prepare(sql.sql);
         st->bind_text(1, integer_array(keys, B::key_array_brackets[0], B::key_array_brackets[1]));
         for (std::size_t i = 0; i < sql.args.size(); ++i) st->bind_value(static_cast<int>(i + 2), sql.args[i]);
@@ -151,7 +152,7 @@ std::int64_t run_in_chunks(session<B>& s, const std::vector<sqlite::value>& keys
     return changed;
 }
 
-/// Runs `head (?, ?, ...)` over the keys, chunked; on_row sees each result row; returns the rows changed.
+/// Runs `head IN (?, ?, ...)` (head ends with the column) over the keys, chunked; on_row sees each result row; returns the rows changed.
 template <class B>
 std::int64_t for_keys(session<B>& s, std::string_view table, const std::vector<sqlite::value>& keys,
                       const std::string& head, function_ref<void(const typename B::statement&)> on_row) {

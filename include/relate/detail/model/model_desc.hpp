@@ -224,7 +224,7 @@ link_statements make_link_statements(std::string_view junction, std::string_view
     return {detail::format("INSERT INTO {} ({}, {}{}) VALUES (?, ?{}) ON CONFLICT DO NOTHING", table, owner, target,
                            columns, values),
             detail::format("DELETE FROM {} WHERE {} = ?", table, owner),
-            detail::format("DELETE FROM {} WHERE {} IN ", table, target), detail::format(" AND {} = ?", owner),
+            detail::format("DELETE FROM {} WHERE {} ", table, target), detail::format(" AND {} = ?", owner),
             set.empty() ? std::string()
                         : detail::format("UPDATE {} SET {} WHERE {} = ? AND {} = ?", table, set, owner, target)};
 }

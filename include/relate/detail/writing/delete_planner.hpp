@@ -176,7 +176,7 @@ public:
                 if (j.kind != relation_kind::belongs_to_many) continue;
                 std::int64_t linked = 0;
                 for_keys<B>(session_, j.junction, keys_of(rows),
-                            detail::format("SELECT COUNT(*) FROM {} WHERE {} IN ", sql_identifier(j.junction),
+                            detail::format("SELECT COUNT(*) FROM {} WHERE {} ", sql_identifier(j.junction),
                                            sql_identifier(j.junction_owner_key)),
                             [&](const typename B::statement& st) { linked += st.column_int64(0); });
                 if (linked > 0)
@@ -196,7 +196,7 @@ public:
             const std::vector<sqlite::value> keys = survivors(reached);
             const model_desc<B>& child = reached.edge->target();
             for_keys<B>(session_, child.table, keys,
-                        detail::format("UPDATE {} SET {} = NULL WHERE {} IN ", sql_identifier(child.table),
+                        detail::format("UPDATE {} SET {} = NULL WHERE {} ", sql_identifier(child.table),
                                        sql_identifier(reached.edge->foreign_key), sql_identifier(child.key_column().name)),
                         ignore_rows);
         }
@@ -204,11 +204,11 @@ public:
             for (const relation_desc<B>& j : rows.table->relations)
                 if (j.kind == relation_kind::belongs_to_many)
                     for_keys<B>(session_, j.junction, keys_of(rows),
-                                detail::format("DELETE FROM {} WHERE {} IN ", sql_identifier(j.junction),
+                                detail::format("DELETE FROM {} WHERE {} ", sql_identifier(j.junction),
                                                sql_identifier(j.junction_owner_key)),
                                 ignore_rows);
         for (const doomed_rows<B>* rows : children_first()) {
-            const std::string head = detail::format("DELETE FROM {} WHERE {} IN ", sql_identifier(rows->table->table),
+            const std::string head = detail::format("DELETE FROM {} WHERE {} ", sql_identifier(rows->table->table),
                                                     sql_identifier(rows->table->key_column().name));
             for (auto level = rows->levels.rbegin(); level != rows->levels.rend(); ++level) {
                 const std::int64_t deleted = for_keys<B>(session_, rows->table->table, *level, head, ignore_rows);
@@ -251,7 +251,7 @@ private:
         reached_children<B> out{&owner, &edge, {}, {}};
         const std::string morph = edge.morph_filter(child.table);  // morph_many: only the rows naming this type
         for_keys<B>(session_, child.table, parent_keys,
-                    detail::format("SELECT {}, {} FROM {} WHERE {}{}{} IN ", sql_identifier(child.key_column().name),
+                    detail::format("SELECT {}, {} FROM {} WHERE {}{}{} ", sql_identifier(child.key_column().name),
                                    sql_identifier(edge.foreign_key), sql_identifier(child.table), morph,
                                    morph.empty() ? "" : " AND ", sql_identifier(edge.foreign_key)),
                     [&](const typename B::statement& st) {

@@ -40,7 +40,7 @@ template <class B>
 key_set existing_keys(session<B>& s, const model_desc<B>& m, const std::vector<sqlite::value>& keys) {
     key_set found;
     const std::string key = sql_identifier(m.key_column().name);
-    for_keys<B>(s, m.table, keys, detail::format("SELECT {} FROM {} WHERE {} IN ", key, sql_identifier(m.table), key),
+    for_keys<B>(s, m.table, keys, detail::format("SELECT {} FROM {} WHERE {} ", key, sql_identifier(m.table), key),
                 [&](const typename B::statement& st) { found.insert(st.column_value(0)); });
     return found;
 }
