@@ -155,7 +155,7 @@ private:
 
     void apply(const detail::set_primary_op& op) {
         const detail::live_table table = live();
-        if (const auto key = primary_key(table); !key.empty())
+        if (const auto key = table.primary_key(); !key.empty())
             throw schema_error(detail::format("relate: cannot give {} the primary key ({}): it has one ({}); "
                                               "drop_primary() first",
                                               table_, detail::join(op.columns, ", "), detail::join(key, ", ")));
@@ -195,18 +195,6 @@ private:
         if (found == nullptr)
             throw schema_error(detail::format("relate: cannot {} {}.{}: there is no such column", doing, table_, column));
         return *found;
-    }
-
-    static std::vector<std::string> primary_key(const detail::live_table& table) {
-        std::vector<const detail::live_column*> key;
-        for (const auto& column : table.columns)
-            if (column.primary_key_position > 0) key.push_back(&column);
-        std::sort(key.begin(), key.end(), [](const auto* a, const auto* b) {
-            return a->primary_key_position < b->primary_key_position;
-        });
-        std::vector<std::string> names;
-        for (const auto* column : key) names.push_back(column->name);
-        return names;
     }
 
     [[nodiscard]] bool has_rows() const {

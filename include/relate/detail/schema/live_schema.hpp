@@ -77,6 +77,19 @@ struct live_table {
     std::vector<live_foreign_key> foreign_keys;
     std::vector<live_index> indexes;
 
+    /// The primary key's columns, in the key's order; empty when it has none.
+    [[nodiscard]] std::vector<std::string> primary_key() const {
+        std::vector<const live_column*> key;
+        for (const auto& c : columns)
+            if (c.primary_key_position > 0) key.push_back(&c);
+        std::sort(key.begin(), key.end(), [](const live_column* a, const live_column* b) {
+            return a->primary_key_position < b->primary_key_position;
+        });
+        std::vector<std::string> names;
+        for (const live_column* c : key) names.push_back(c->name);
+        return names;
+    }
+
     [[nodiscard]] const live_column* column(std::string_view wanted) const {
         const auto found = std::find_if(columns.begin(), columns.end(),
                                         [&](const live_column& c) { return same_identifier(c.name, wanted); });

@@ -81,13 +81,7 @@ inline table_shape shape_of(const live_table& table) {
         if (column.generated) refuse(detail::format("a generated column ({})", printable(column.name)));
         shape.columns.push_back(column);
     }
-    std::vector<const live_column*> key;
-    for (const auto& column : table.columns)
-        if (column.primary_key_position > 0) key.push_back(&column);
-    std::sort(key.begin(), key.end(), [](const live_column* a, const live_column* b) {
-        return a->primary_key_position < b->primary_key_position;
-    });
-    for (const live_column* column : key) shape.primary_key.push_back(column->name);
+    shape.primary_key = table.primary_key();
     for (const auto& index : table.indexes) {
         if (index.origin != "u") continue;
         std::vector<std::string> columns;
