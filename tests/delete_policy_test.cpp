@@ -1,6 +1,7 @@
 // Delete policies: restrict, cascade (three levels, and the depth limit), set_null, junction rows,
 // a restrict deep inside a cascade, bulk remove with the same rules, plan_remove, and the DDL's
-// ON DELETE actions for raw SQL. Each runs on SQLite and on PostgreSQL (tests/backends.hpp).
+// ON DELETE actions for raw SQL, and the removes PostgreSQL's own ON DELETE actions apply. Each
+// runs on SQLite and on PostgreSQL (tests/backends.hpp).
 
 #include "backends.hpp"
 #include "blog_models.hpp"
@@ -241,6 +242,80 @@ BACKENDS_TEST_CASE("the DDL's ON DELETE actions make raw SQL deletes follow the 
         }
     }
     CHECK(db.template find<Author>(1).has_value());
+}
+
+namespace {
+
+constexpr std::uint64_t rack_walk = 2 + 1;  // the edges of Rack (boxes, sign) and of Box (items)
+constexpr std::uint64_t rack_writes = 1 + 1 + 3;  // the sign's key cleared, box_genres, then items, boxes, racks
+
+/// What removing rack 1 (seed_racks) leaves, whoever applied its policies.
+template <class Db>
+void check_rack_one_removed(Db& db) {
+    CHECK(count_rows(db, "racks") == 1);
+    CHECK(count_rows(db, "boxes") == 1);
+    CHECK(count_rows(db, "items") == 1);
+    CHECK(count_rows(db, "box_genres") == 1);
+    CHECK(count_rows(db, "signs") == 2);
+    CHECK(db.template query<Sign>().where(col<&Sign::rackId>.is_null()).count() == 1);
+}
+
+template <class TestType>
+constexpr bool on_postgres = std::is_same_v<typename TestType::database, relate::postgres::database>;
+
+}  // namespace
+
+BACKENDS_TEST_CASE("a remove whose policies the schema declares: on PostgreSQL, one DELETE and the server's ON DELETE actions",
+                   "[policy][database]") {
+    typename TestType::database db{TestType::open_target()};
+    seed_racks(db);
+    const Rack a = db.template find_or_throw<Rack>(1);
+
+    SECTION("db.remove") {
+        const auto statements = blog::statements_of(db, [&] { db.remove(a); });
+        check_rack_one_removed(db);
+        // SQLite walks the policies itself; PostgreSQL reads the ON DELETE actions, then deletes.
+        CHECK(statements == (on_postgres<TestType> ? 1 + 1 : rack_walk + rack_writes));
+    }
+    SECTION("a query's remove") {
+        std::int64_t removed = 0;
+        const auto statements =
+            blog::statements_of(db, [&] { removed = db.template query<Rack>().where(col<&Rack::name> == "a").remove(); });
+        CHECK(removed == 1);
+        check_rack_one_removed(db);
+        CHECK(statements == (on_postgres<TestType> ? 1 + 1 : 1 + rack_walk + rack_writes));  // SQLite reads the keys first
+    }
+    SECTION("a unit of work") {
+        relate::basic_unit_of_work<typename TestType::database::backend_type> uow{db};
+        uow.remove(a);
+        uow.commit();
+        check_rack_one_removed(db);
+    }
+    SECTION("a row that is gone is relate::not_found, and nothing is deleted") {
+        const std::string before = dump(db);
+        CHECK_THROWS_AS(db.remove(Rack{.id = 99}), relate::not_found);
+        CHECK(dump(db) == before);
+    }
+}
+
+BACKENDS_TEST_CASE("a schema whose ON DELETE action is not the model's policy keeps relate's walk", "[policy][database]") {
+    typename TestType::database db{TestType::open_target()};
+    seed_racks(db);
+    // items.boxId loses its ON DELETE CASCADE: PostgreSQL would now refuse to delete a box with items.
+    db.migrate({relate::migration{"2026_12_07_items_restrict",
+                                  [](relate::schema& s) {
+                                      s.table("items", [](relate::blueprint& t) {
+                                          t.drop_foreign({"boxId"});
+                                          t.foreign({"boxId"}).references("boxes");
+                                      });
+                                  },
+                                  {}}});
+    const Rack a = db.template find_or_throw<Rack>(1);
+
+    const auto statements = blog::statements_of(db, [&] { db.remove(a); });
+
+    check_rack_one_removed(db);
+    CHECK(statements == (on_postgres<TestType> ? 1 : 0) + rack_walk + rack_writes);  // the catalog read, then the walk
 }
 
 BACKENDS_TEST_CASE("plan_remove tells what a remove would do and writes nothing", "[policy][plan]") {

@@ -1,7 +1,9 @@
 #pragma once
 // Models for the delete-policy tests: a three-level cascade (Author > Book > Chapter > Note), a
 // restrict deep inside it (Chapter::citations), set_null (Author::reviews), restrict at the top
-// (Author::awards), a junction (Book <-> Genre) and a self-referential cascading chain (Node).
+// (Author::awards), a junction (Book <-> Genre) and a self-referential cascading chain (Node);
+// and a reach with no restrict in it (Rack > Box > Item, Rack::sign set_null, Box <-> Genre),
+// whose policies PostgreSQL's ON DELETE actions can apply by themselves.
 
 #include <relate/relate.hpp>
 
@@ -18,6 +20,9 @@ struct Citation;
 struct Review;
 struct Award;
 struct Genre;
+struct Box;
+struct Item;
+struct Sign;
 
 struct Author {
     std::int64_t id = 0;
@@ -86,10 +91,37 @@ struct Node {
     relate::has_many<Node, relate::cascade, relate::foreign_key<"parentId">> children;
 };
 
+struct Rack {
+    std::int64_t id = 0;
+    std::string name;
+    relate::has_many<Box, relate::cascade> boxes;
+    relate::has_one<Sign, relate::set_null> sign;
+};
+
+struct Box {
+    std::int64_t id = 0;
+    std::int64_t rackId = 0;
+    relate::belongs_to<Rack> rack;
+    relate::has_many<Item, relate::cascade> items;
+    relate::belongs_to_many<Genre> genres;
+};
+
+struct Item {
+    std::int64_t id = 0;
+    std::int64_t boxId = 0;
+    relate::belongs_to<Box> box;
+};
+
+struct Sign {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> rackId;
+    relate::belongs_to<Rack> rack;
+};
+
 /// Takes any relate::basic_database: SQLite's relate::database or relate::postgres::database.
 template <class Db>
 void create_tables(Db& db) {
-    db.template create_tables<Author, Book, Chapter, Note, Citation, Review, Award, Genre, Node>();
+    db.template create_tables<Author, Book, Chapter, Note, Citation, Review, Award, Genre, Node, Rack, Box, Item, Sign>();
 }
 
 /// Author 1 "Ann": books 1 and 2, each with two chapters, each chapter with two notes; a review.
@@ -121,6 +153,23 @@ void seed(Db& db) {
     Genre essay = db.insert(Genre{.name = "essay"});
     db.related(novel, &Genre::books).connect({1, 3});
     db.related(essay, &Genre::books).connect({2});
+}
+
+/// Rack 1 "a": boxes 1 and 2, two items each, both boxes linked to a genre; a sign.
+/// Rack 2 "b": box 3 with one item, linked to the genre; a sign. Tables made by create_tables.
+template <class Db>
+void seed_racks(Db& db) {
+    create_tables(db);
+    const Genre genre = db.insert(Genre{.name = "mixed"});
+    for (const char* name : {"a", "b"}) {
+        const Rack rack = db.insert(Rack{.name = name});
+        db.insert(Sign{.rackId = rack.id});
+        for (int b = 0; b < (rack.id == 1 ? 2 : 1); ++b) {
+            Box box = db.insert(Box{.rackId = rack.id});
+            for (int i = 0; i < (rack.id == 1 ? 2 : 1); ++i) db.insert(Item{.boxId = box.id});
+            db.related(box, &Box::genres).connect({genre.id});
+        }
+    }
 }
 
 }  // namespace policy

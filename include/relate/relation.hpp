@@ -170,6 +170,16 @@ constexpr std::string_view junction_name() {
     return out;
 }
 
+/// The ON DELETE action that declares a policy in the schema.
+constexpr std::string_view on_delete_sql(delete_policy policy) noexcept {
+    switch (policy) {
+        case delete_policy::cascade: return "CASCADE";
+        case delete_policy::set_null: return "SET NULL";
+        case delete_policy::restrict: break;
+    }
+    return "RESTRICT";
+}
+
 template <class O>
 constexpr delete_policy policy_of_option(const O& option, delete_policy otherwise) {
     if constexpr (std::is_same_v<O, delete_policy>)

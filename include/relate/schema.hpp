@@ -22,15 +22,6 @@ constexpr bool looks_like_foreign_key(std::string_view column) {
     return column.size() > 2 && column.ends_with("Id") && column[0] >= 'a' && column[0] <= 'z';
 }
 
-inline std::string_view on_delete_sql(delete_policy policy) {
-    switch (policy) {
-        case delete_policy::cascade: return "CASCADE";
-        case delete_policy::set_null: return "SET NULL";
-        case delete_policy::restrict: break;
-    }
-    return "RESTRICT";
-}
-
 template <class Parent, class Child, std::size_t I>
 constexpr void take_policy_if_declared(std::string_view key, delete_policy& out) {
     using E = edge<Parent, I>;

@@ -42,6 +42,10 @@ struct backend {
     /// A refused statement fails the whole transaction on PostgreSQL, so the unit of work cannot
     /// read afterwards which key was wrong: it reads the keys it writes first, always.
     static constexpr bool leaves_references_to_database = false;
+    /// A remove whose policies the schema's ON DELETE actions all declare is one DELETE: the
+    /// server cascades and clears in it what relate's walk would read and send back (W6: 1.63
+    /// times the hand-written DELETE with the walk; detail/writing/database_policies.hpp).
+    static constexpr bool leaves_policies_to_database = true;
 
     /// Lets a unit's rows name each other: relate declares its foreign keys DEFERRABLE.
     static void defer_foreign_keys(connection& conn) { conn.control("SET CONSTRAINTS ALL DEFERRED"); }

@@ -7,6 +7,7 @@
 #include <relate/detail/schema/live_schema.hpp>
 #include <relate/postgres/connection.hpp>
 #include <relate/postgres/error.hpp>
+#include <relate/postgres/statement.hpp>
 
 #include <libpq-fe.h>
 
@@ -86,6 +87,25 @@ inline bool table_exists(connection& conn, std::string_view name) {
                         "WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p')",
                         name)
                .size() > 0;
+}
+
+/// The single-column foreign keys between tables of the current schema, with their ON DELETE
+/// actions: what a remove may leave to the server. A statement of the session's cache, so the
+/// server plans it once per connection, and it is counted and observed as the others are.
+inline std::vector<detail::live_delete_action> delete_actions(connection& conn) {
+    auto st = conn.prepare(
+        "SELECT c.relname, a.attname, pc.relname, pa.attname, con.confdeltype "
+        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class pc ON pc.oid = con.confrelid "
+        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1] "
+        "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1] "
+        "WHERE con.contype = 'f' AND cardinality(con.conkey) = 1 "
+        "AND con.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+        "AND pc.relnamespace = con.connamespace");
+    std::vector<detail::live_delete_action> out;
+    while (st->step())
+        out.push_back({std::string(st->column_text(0)), std::string(st->column_text(1)), std::string(st->column_text(2)),
+                       std::string(st->column_text(3)), referential_action(std::string(st->column_text(4)))});
+    return out;
 }
 
 /// Everything about one table, or nullopt when the current schema has none of that name. An

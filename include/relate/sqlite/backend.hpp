@@ -51,6 +51,9 @@ struct backend {
     /// The unit of work may leave a declared foreign key to SQLite (when foreign keys are on) and
     /// read which key failed after SQLite refuses it: the transaction goes on after a failed statement.
     static constexpr bool leaves_references_to_database = true;
+    /// A remove walks its delete policies itself: the walk runs in the process, and a connection
+    /// may have foreign keys (and so its ON DELETE actions) off (detail/writing/database_policies.hpp).
+    static constexpr bool leaves_policies_to_database = false;
 
     /// Lets a unit's rows name each other: keys are checked at COMMIT.
     static void defer_foreign_keys(connection& conn) { conn.control("PRAGMA defer_foreign_keys = ON"); }

@@ -11,6 +11,7 @@
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql/sql_text.hpp>
 #include <relate/detail/writing/committer.hpp>
+#include <relate/detail/writing/database_policies.hpp>
 #include <relate/detail/writing/key_check.hpp>
 
 #include <cstdint>
@@ -88,8 +89,9 @@ bool any_row(session<B>& s, std::string_view table, const query_state& q) {
 template <class B>
 std::int64_t remove_rows(session<B>& s, const model_desc<B>& m, const query_state& q) {
     const std::string key = qualified_column(m.table, m.key_column().name);
-    if (!has_dependents(m)) {
-        // Without has_one, has_many or belongs_to_many relations there is no policy to apply.
+    if (!has_dependents(m) || database_applies_policies(s, {&m})) {
+        // No policy to apply (no has_one, has_many or belongs_to_many relation), or the database
+        // applies them all: one statement.
         require_key_behaviour(s, m);
         sql_statement inner = q.select(key, m.table);
         const sql_statement sql{detail::format("DELETE FROM {} WHERE {} IN ({})", sql_identifier(m.table),

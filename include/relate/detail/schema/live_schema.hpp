@@ -64,6 +64,16 @@ struct live_foreign_key {
     std::string on_delete;  ///< NO ACTION, RESTRICT, SET NULL, SET DEFAULT or CASCADE
 };
 
+/// A single-column foreign key of the schema, with the action its ON DELETE declares: what a
+/// remove may leave to the database (detail/writing/database_policies.hpp).
+struct live_delete_action {
+    std::string table;
+    std::string column;
+    std::string parent;
+    std::string parent_column;
+    std::string on_delete;  ///< as in live_foreign_key
+};
+
 struct live_index {
     std::string name;
     std::string origin;  ///< c: CREATE INDEX, u: a UNIQUE constraint, pk: the primary key

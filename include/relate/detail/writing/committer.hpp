@@ -11,6 +11,7 @@
 #include <relate/detail/session.hpp>
 #include <relate/detail/sql/sql_literal.hpp>
 #include <relate/detail/core/text.hpp>
+#include <relate/detail/writing/database_policies.hpp>
 #include <relate/detail/writing/delete_planner.hpp>
 #include <relate/detail/writing/key_check.hpp>
 #include <relate/detail/writing/reference_check.hpp>
@@ -136,9 +137,14 @@ public:
             write_rows(in_table_order(batches), pending);
             write_links(junctions, link_keys);
             if (!removals.empty()) {
-                delete_planner<B> planner = plan_removals(removals);
-                planner.check_restrict();
-                planner.execute();
+                delete_planner<B> planner = planned_removals(removals);
+                if (database_applies_policies(*session_, planner.tables())) {
+                    planner.delete_added_rows();
+                } else {
+                    planner.walk();
+                    planner.check_restrict();
+                    planner.execute();
+                }
             }
             if (tx) tx->commit();
         } catch (const sql_error& e) {
@@ -160,7 +166,8 @@ public:
     /// What the staged removes would do, read in a transaction that is rolled back.
     remove_plan plan() {
         typename B::transaction snapshot(session_->conn);
-        delete_planner<B> planner = plan_removals(removals_);
+        delete_planner<B> planner = planned_removals(removals_);
+        planner.walk();
         planner.require_rows();
         return planner.summary();
     }
@@ -187,11 +194,10 @@ private:
         return nullptr;
     }
 
-    /// The delete planner over the staged removals, walked: its policies followed, nothing written.
-    delete_planner<B> plan_removals(const std::vector<row_removal<B>>& removals) {
+    /// The delete planner over the staged removals, not walked yet.
+    delete_planner<B> planned_removals(const std::vector<row_removal<B>>& removals) {
         delete_planner<B> planner(*session_, session_->options.cascade_depth_limit);
         for (const auto& removal : removals) planner.add(*removal.model, removal.keys);
-        planner.walk();
         return planner;
     }
 

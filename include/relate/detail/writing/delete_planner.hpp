@@ -2,7 +2,9 @@
 // Delete policies, walked from the removed rows through has_one / has_many declarations, level
 // by level: cascade collects the children to delete too, set_null the children to detach,
 // restrict the children that block. Only reads until every rule has passed; then execute()
-// writes: foreign keys set to NULL, junction rows, and the rows themselves, children first.
+// writes: foreign keys set to NULL, junction rows, and the rows themselves, children first. When
+// the database's ON DELETE actions apply every policy (database_policies.hpp), nothing is walked
+// and delete_added_rows() deletes the removed rows alone.
 
 #include <relate/detail/loading/keyed.hpp>
 #include <relate/detail/model/model_desc.hpp>
@@ -102,6 +104,13 @@ public:
             if (rows.keys.insert(key).second) rows.levels[0].push_back(key);
     }
 
+    /// The tables of the rows added so far.
+    [[nodiscard]] std::vector<const model_desc<B>*> tables() const {
+        std::vector<const model_desc<B>*> out;
+        for (const auto& rows : tables_) out.push_back(rows.table);
+        return out;
+    }
+
     /// Follows every policy from the added rows: one statement per edge and level.
     /// Throws relate::depth_limit_error when a cascade goes deeper than the limit.
     void walk() {
@@ -188,8 +197,7 @@ public:
         return plan;
     }
 
-    /// Writes the plan: foreign keys set to NULL, junction rows removed, then the rows, each table
-    /// after the tables that point at it and, within a table, the deepest level first.
+    /// Writes the plan: foreign keys set to NULL, junction rows removed, then the rows.
     void execute() {
         for (const auto& rows : tables_) require_key_behaviour(session_, *rows.table);
         for (const auto& reached : detached_) {
@@ -207,16 +215,14 @@ public:
                                 detail::format("DELETE FROM {} WHERE {} ", sql_identifier(j.junction),
                                                sql_identifier(j.junction_owner_key)),
                                 ignore_rows);
-        for (const doomed_rows<B>* rows : children_first()) {
-            const std::string head = detail::format("DELETE FROM {} WHERE {} ", sql_identifier(rows->table->table),
-                                                    sql_identifier(rows->table->key_column().name));
-            for (auto level = rows->levels.rbegin(); level != rows->levels.rend(); ++level) {
-                const std::int64_t deleted = for_keys<B>(session_, rows->table->table, *level, head, ignore_rows);
-                // The rows asked for are deleted last, so a shortfall there is a row that was gone.
-                if (level == std::prev(rows->levels.rend()) && deleted < static_cast<std::int64_t>(level->size()))
-                    throw_missing(*rows->table, *level);
-            }
-        }
+        delete_rows();
+    }
+
+    /// Deletes the added rows alone, when the database's ON DELETE actions apply every policy
+    /// below them (database_policies.hpp) and nothing was walked.
+    void delete_added_rows() {
+        for (const auto& rows : tables_) require_key_behaviour(session_, *rows.table);
+        delete_rows();
     }
 
     /// Whether the plan deletes this row.
@@ -233,6 +239,21 @@ public:
 
 private:
     static constexpr auto ignore_rows = [](const typename B::statement&) {};
+
+    /// The rows, each table after the tables that point at it and, within a table, the deepest
+    /// level first.
+    void delete_rows() {
+        for (const doomed_rows<B>* rows : children_first()) {
+            const std::string head = detail::format("DELETE FROM {} WHERE {} ", sql_identifier(rows->table->table),
+                                                    sql_identifier(rows->table->key_column().name));
+            for (auto level = rows->levels.rbegin(); level != rows->levels.rend(); ++level) {
+                const std::int64_t deleted = for_keys<B>(session_, rows->table->table, *level, head, ignore_rows);
+                // The rows asked for are deleted last, so a shortfall there is a row that was gone.
+                if (level == std::prev(rows->levels.rend()) && deleted < static_cast<std::int64_t>(level->size()))
+                    throw_missing(*rows->table, *level);
+            }
+        }
+    }
 
     void require_rows(const model_desc<B>& table, const std::vector<sqlite::value>& keys) {
         const key_set found = existing_keys(session_, table, keys);
@@ -287,10 +308,8 @@ private:
 
     /// The tables to delete from, each after every other table whose rows point at it.
     [[nodiscard]] std::vector<const doomed_rows<B>*> children_first() const {
-        std::vector<const model_desc<B>*> tables;
-        for (const auto& rows : tables_) tables.push_back(rows.table);
         std::vector<const doomed_rows<B>*> out;
-        for (const model_desc<B>* t : ordered_tables<B>(tables, [](const model_desc<B>& table, const model_desc<B>& other) {
+        for (const model_desc<B>* t : ordered_tables<B>(tables(), [](const model_desc<B>& table, const model_desc<B>& other) {
                  return points_at(other, table);
              }))
             out.push_back(find(*t));
