@@ -418,3 +418,29 @@ TEST_CASE("postgres: the statements of one eager load see one snapshot, whatever
     CHECK(authors[1].posts.size() == 1);  // Bob as the first statement saw him: with his post
     CHECK(db.template query<Author>().count() == 1);
 }
+
+TEST_CASE("postgres: a keyed fetch is planned for its keys at every run, not prepared once", "[backends][eager]") {
+    relate::postgres::database db{backends::postgres_server::open_target()};
+    db.create_tables<Author, Profile, Post, Tag>();
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 8; ++i) {
+        ids.push_back(db.insert(Author{.name = "author " + std::to_string(i)}).id);
+        for (int k = 0; k <= i; ++k) db.insert(Post{.authorId = ids.back(), .title = "post"});
+    }
+    // Past the server's fifth run of one prepared statement, where it may switch to a generic
+    // plan: each load still reads its own keys' rows, two to eight authors.
+    for (std::size_t n = 2; n <= ids.size(); ++n) {
+        const auto authors = db.template query<Author>()
+                                 .where(col<&Author::id> <= ids[n - 1])
+                                 .order_by(col<&Author::id>)
+                                 .with(&Author::posts)
+                                 .get();
+        REQUIRE(authors.size() == n);
+        for (std::size_t i = 0; i < n; ++i) CHECK(authors[i].posts.size() == i + 1);
+    }
+    // The pattern is split so that this statement, prepared too, does not hold it.
+    auto prepared = db.connection().prepare(
+        "SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, 'AS BIGINT' || '[]') > 0");
+    REQUIRE(prepared->step());
+    CHECK(prepared->column_int64(0) == 0);
+}

@@ -72,11 +72,11 @@ struct backend {
     /// A table must exist before one that references it is created.
     static constexpr bool checks_references_when_created = true;
     // Keyed statements: two or more integer keys go in one BIGINT[] parameter, `= ANY($1)`: one
-    // statement shape whatever their number, planned once per session (IN over the unnested array
-    // was planned as a join: W4 1.77 against 1.16). One key, a lazy load's, is `IN ($1)`, which
+    // statement shape whatever their number, planned for its keys at each run (statement.hpp; IN
+    // over the unnested array was planned as a join: W4 1.77 against 1.16). One key, a lazy load's, is `IN ($1)`, which
     // reads no array (W4n 1.19 as an array, 1.10 without).
     static constexpr std::size_t fewest_array_keys = 2;
-    static constexpr std::string_view key_array_match = "= ANY(CAST(? AS BIGINT[]))";
+    static constexpr std::string_view key_array_match = postgres::key_array_match;
     static constexpr std::string_view key_array_brackets = "{}";
     static bool takes_key_arrays(const connection&) noexcept { return true; }
     /// Each statement, BEGIN and COMMIT included, is a round trip to the server.

@@ -55,6 +55,12 @@ inline std::string numbered_placeholders(std::string_view sql) {
     return out;
 }
 
+/// How a keyed statement matches two or more integer keys: one BIGINT[] parameter (backend.hpp).
+/// A statement that holds it is planned at each run for its keys rather than prepared once: the
+/// server's generic plan for `= ANY($1)` assumes a handful of keys and picks an index scan that is
+/// 15% slower than the plan for the keys at hand (the posts of 10,000 users: 36 ms against 31).
+inline constexpr std::string_view key_array_match = "= ANY(CAST(? AS BIGINT[]))";
+
 /// Type OIDs of the result columns relate reads (pg_type.dat).
 namespace oid {
 inline constexpr Oid boolean = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, float4 = 700, float8 = 701,
@@ -80,14 +86,18 @@ private:
 
 class statement {
 public:
-    /// Prepares `sql` on the server under `name`. `changes` receives the rows each run changed;
-    /// `observer`, when given, points at the connection's observer (which may be empty). A
-    /// `temporary` statement (one nested use) is deallocated on the server when it goes; the
-    /// others live as long as the session.
+    /// Prepares `sql` on the server under `name`, unless it matches a key array. `changes`
+    /// receives the rows each run changed; `observer`, when given, points at the connection's
+    /// observer (which may be empty). A `temporary` statement (one nested use) is deallocated on
+    /// the server when it goes; the others live as long as the session.
     statement(PGconn* conn, std::string sql, std::string name, statistics& stats, int& changes,
               const statement_observer* observer, bool temporary)
         : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), run_(stats, observer), changes_(&changes),
           temporary_(temporary) {
+        if (sql_.find(key_array_match) != std::string::npos) {
+            planned_per_run_ = numbered_placeholders(sql_);
+            return;
+        }
         const owned_result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
     }
@@ -95,7 +105,7 @@ public:
     statement& operator=(const statement&) = delete;
     ~statement() {
         // Not in a failed transaction, which refuses every command until its rollback.
-        if (temporary_ && PQtransactionStatus(conn_) != PQTRANS_INERROR)
+        if (temporary_ && planned_per_run_.empty() && PQtransactionStatus(conn_) != PQTRANS_INERROR)
             PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
     }
 
@@ -239,8 +249,11 @@ private:
             lengths_[k] = static_cast<int>(p.text.size());
             formats_[k] = p.binary ? 1 : 0;
         }
-        result_.reset(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
-                                     formats_.data(), 0));
+        result_.reset(planned_per_run_.empty()
+                          ? PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
+                                           formats_.data(), 0)
+                          : PQexecParams(conn_, planned_per_run_.c_str(), static_cast<int>(n), nullptr, values_.data(),
+                                         lengths_.data(), formats_.data(), 0));
         const ExecStatusType status = PQresultStatus(result_.get());
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             const owned_result failed = std::move(result_);
@@ -257,6 +270,7 @@ private:
     PGconn* conn_;
     std::string sql_;
     std::string name_;
+    std::string planned_per_run_;  ///< the SQL sent at each run, when the statement is not prepared
     sqlite::statement_run run_;
     int* changes_;
     owned_result result_;
