@@ -444,3 +444,39 @@ TEST_CASE("postgres: a keyed fetch is planned for its keys at every run, not pre
     REQUIRE(prepared->step());
     CHECK(prepared->column_int64(0) == 0);
 }
+
+TEST_CASE("postgres: a statement prepared before another session altered a column's type is prepared again",
+          "[backends][errors]") {
+    const std::string target = backends::postgres_server::open_target();
+    relate::postgres::database db{target};
+    db.create_tables<Author, Profile, Post, Tag>();
+    const Author ada = db.insert(Author{.name = "Ada"});
+    db.insert(Post{.authorId = ada.id, .title = "a", .rank = 3});
+    const auto posts = [&] { return db.template query<Post>().get(); };
+    // An eager load runs in a transaction; its first statement is a prepared one.
+    const auto posts_with_authors = [&] { return db.template query<Post>().with(&Post::author).get(); };
+    REQUIRE(posts().size() == 1);
+    REQUIRE(posts_with_authors().size() == 1);
+
+    relate::postgres::database other{target};
+    other.connection().execute("ALTER TABLE posts ALTER COLUMN \"rank\" TYPE NUMERIC");
+
+    SECTION("outside a transaction it runs at once") {
+        const auto read = posts();
+        REQUIRE(read.size() == 1);
+        CHECK(read[0].rank == 3);
+    }
+    SECTION("inside one, which the server ended, it fails once with the server's error and runs after") {
+        try {
+            posts_with_authors();
+            FAIL("the stale statement ran inside the load's transaction");
+        } catch (const relate::sql_error& e) {
+            CHECK(e.sqlstate() == "0A000");
+        }
+        CHECK_FALSE(db.connection().in_transaction());
+        const auto read = posts_with_authors();
+        REQUIRE(read.size() == 1);
+        CHECK(read[0].rank == 3);
+        CHECK(read[0].author->name == "Ada");
+    }
+}

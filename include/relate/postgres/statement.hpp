@@ -98,8 +98,7 @@ public:
             planned_per_run_ = numbered_placeholders(sql_);
             return;
         }
-        const owned_result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
-        if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
+        prepare();
     }
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
@@ -249,11 +248,17 @@ private:
             lengths_[k] = static_cast<int>(p.text.size());
             formats_[k] = p.binary ? 1 : 0;
         }
-        result_.reset(planned_per_run_.empty()
-                          ? PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
-                                           formats_.data(), 0)
-                          : PQexecParams(conn_, planned_per_run_.c_str(), static_cast<int>(n), nullptr, values_.data(),
-                                         lengths_.data(), formats_.data(), 0));
+        if (stale_) prepare_again();
+        result_.reset(execute(n));
+        if (plan_is_stale()) {
+            // Outside a transaction nothing was lost: prepared again, the statement runs at once.
+            // Inside one, which the error ended, it is prepared again at its next run.
+            stale_ = true;
+            if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+                prepare_again();
+                result_.reset(execute(n));
+            }
+        }
         const ExecStatusType status = PQresultStatus(result_.get());
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             const owned_result failed = std::move(result_);
@@ -265,6 +270,34 @@ private:
         for (std::size_t i = 0; i < types_.size(); ++i) types_[i] = PQftype(result_.get(), static_cast<int>(i));
         const char* changed = PQcmdTuples(result_.get());
         *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
+    }
+
+    void prepare() {
+        const owned_result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
+        if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
+    }
+
+    void prepare_again() {
+        PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
+        prepare();
+        stale_ = false;
+    }
+
+    PGresult* execute(std::size_t n) {
+        return planned_per_run_.empty()
+                   ? PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
+                                    formats_.data(), 0)
+                   : PQexecParams(conn_, planned_per_run_.c_str(), static_cast<int>(n), nullptr, values_.data(),
+                                  lengths_.data(), formats_.data(), 0);
+    }
+
+    /// Whether the server refused to run the prepared statement because its result's columns
+    /// changed since it was prepared (a column's type altered, by a migration or another
+    /// session): SQLSTATE 0A000, "cached plan must not change result type".
+    [[nodiscard]] bool plan_is_stale() const noexcept {
+        if (!planned_per_run_.empty() || PQresultStatus(result_.get()) != PGRES_FATAL_ERROR) return false;
+        const char* state = PQresultErrorField(result_.get(), PG_DIAG_SQLSTATE);
+        return state != nullptr && std::string_view(state) == "0A000";
     }
 
     PGconn* conn_;
@@ -284,6 +317,7 @@ private:
     mutable std::vector<std::byte> blob_;
     bool temporary_;
     bool in_use_ = false;
+    bool stale_ = false;  ///< prepared again before the next run
 };
 
 int cell::type() const noexcept { return st_->column_type(column_); }
