@@ -457,6 +457,8 @@ TEST_CASE("postgres: a statement prepared before another session altered a colum
     const auto posts_with_authors = [&] { return db.template query<Post>().with(&Post::author).get(); };
     REQUIRE(posts().size() == 1);
     REQUIRE(posts_with_authors().size() == 1);
+    std::vector<Author> authors = db.template query<Author>().get();
+    db.load(authors, &Author::posts);
 
     relate::postgres::database other{target};
     other.connection().execute("ALTER TABLE posts ALTER COLUMN \"rank\" TYPE NUMERIC");
@@ -466,17 +468,29 @@ TEST_CASE("postgres: a statement prepared before another session altered a colum
         REQUIRE(read.size() == 1);
         CHECK(read[0].rank == 3);
     }
-    SECTION("inside one, which the server ended, it fails once with the server's error and runs after") {
-        try {
-            posts_with_authors();
-            FAIL("the stale statement ran inside the load's transaction");
-        } catch (const relate::sql_error& e) {
-            CHECK(e.sqlstate() == "0A000");
-        }
-        CHECK_FALSE(db.connection().in_transaction());
+    SECTION("an eager load, whose transaction the server ended, runs once more") {
         const auto read = posts_with_authors();
         REQUIRE(read.size() == 1);
         CHECK(read[0].rank == 3);
         CHECK(read[0].author->name == "Ada");
+        CHECK_FALSE(db.connection().in_transaction());
+    }
+    SECTION("db.load on rows already read runs once more") {
+        db.load(authors, &Author::posts);
+        REQUIRE(authors[0].posts.size() == 1);
+        CHECK(authors[0].posts[0].rank == 3);
+    }
+    SECTION("inside the caller's transaction, which the server ended, the error reaches the caller once") {
+        db.connection().control("BEGIN");
+        try {
+            posts_with_authors();
+            FAIL("the stale statement ran inside the caller's transaction");
+        } catch (const relate::sql_error& e) {
+            CHECK(e.sqlstate() == "0A000");
+        }
+        db.connection().control("ROLLBACK");
+        const auto read = posts_with_authors();
+        REQUIRE(read.size() == 1);
+        CHECK(read[0].rank == 3);
     }
 }

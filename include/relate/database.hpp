@@ -11,6 +11,7 @@
 
 #include <relate/detail/loading/loader.hpp>
 #include <relate/detail/loading/query_state.hpp>
+#include <relate/detail/loading/read_again.hpp>
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/model/rows.hpp>
 #include <relate/detail/schema/create_order.hpp>
@@ -277,11 +278,13 @@ private:
         const detail::relation_desc<B>& r = m.relations[relation];
         // One parent's relation is one statement (a morph_to may be one per type), a snapshot by
         // itself: on a server, where BEGIN and COMMIT are a round trip each, they are left out.
-        std::optional<typename B::transaction> snapshot;
-        if (!B::round_trip_per_statement || objects.size() > 1 || r.load_by_type != nullptr)
-            snapshot.emplace(session_.conn);
-        detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}, {}, {}}, objects, 1);
-        if (snapshot) snapshot->commit();
+        detail::read_again_if_stale(session_, [&] {  // load_edge first empties each relation
+            std::optional<typename B::transaction> snapshot;
+            if (!B::round_trip_per_statement || objects.size() > 1 || r.load_by_type != nullptr)
+                snapshot.emplace(session_.conn);
+            detail::load_edge(session_, m, detail::include_node{relation, r.origin, {}, {}, {}, {}, {}, {}, {}}, objects, 1);
+            if (snapshot) snapshot->commit();
+        });
     }
 
     template <class M>
@@ -299,9 +302,11 @@ private:
             if (snapshot) snapshot->commit();
             return;
         }
-        typename B::transaction snapshot(session_.conn);  // one snapshot for every edge
-        detail::load_list(session_, m, includes, parents, 1);
-        snapshot.commit();
+        detail::read_again_if_stale(session_, [&] {  // load_edge first empties each relation
+            typename B::transaction snapshot(session_.conn);  // one snapshot for every edge
+            detail::load_list(session_, m, includes, parents, 1);
+            snapshot.commit();
+        });
     }
 
     template <class T>

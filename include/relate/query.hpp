@@ -9,6 +9,7 @@
 
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/loading/query_state.hpp>
+#include <relate/detail/loading/read_again.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/eager.hpp>
 #include <relate/exists.hpp>
@@ -65,20 +66,23 @@ public:
     /// Every matching row, with the requested relations loaded.
     std::vector<T> get() {
         const auto& m = detail::describe<B, T>();
-        std::vector<T> rows;
         if (state_.includes.empty() && state_.aggregates.empty()) {
+            std::vector<T> rows;
             detail::read_rows(*session_, m, state_, &rows);
             return rows;
         }
-        // One read transaction: the rows and every relation come from one snapshot.
-        typename B::transaction snapshot(session_->conn);
-        detail::read_rows(*session_, m, state_, &rows);
-        std::vector<void*> parents;
-        parents.reserve(rows.size());
-        for (T& row : rows) parents.push_back(&row);
-        detail::load_into(*session_, m, state_, parents);
-        snapshot.commit();
-        return rows;
+        return detail::read_again_if_stale(*session_, [&] {
+            // One read transaction: the rows and every relation come from one snapshot.
+            std::vector<T> rows;
+            typename B::transaction snapshot(session_->conn);
+            detail::read_rows(*session_, m, state_, &rows);
+            std::vector<void*> parents;
+            parents.reserve(rows.size());
+            for (T& row : rows) parents.push_back(&row);
+            detail::load_into(*session_, m, state_, parents);
+            snapshot.commit();
+            return rows;
+        });
     }
 
     /// The first matching row (in order_by order), if any.

@@ -81,6 +81,9 @@ struct backend {
     static bool takes_key_arrays(const connection&) noexcept { return true; }
     /// Each statement, BEGIN and COMMIT included, is a round trip to the server.
     static constexpr bool round_trip_per_statement = true;
+    /// The server refused a statement prepared before a column's type changed; the connection
+    /// prepares it again at its next run (statement.hpp).
+    static bool refused_as_stale(const sql_error& e) noexcept { return e.sqlstate() == "0A000"; }
     /// check_schema compares a column's type with the one relate declares (postgres/catalog.hpp).
     static constexpr bool types_by_affinity = false;
 };

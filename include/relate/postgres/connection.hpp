@@ -101,7 +101,8 @@ private:
         bool temporary;
         std::unique_ptr<statement> operator()(std::string sql) const {
             return std::make_unique<statement>(self->conn_, std::move(sql), "relate_" + std::to_string(++self->named_),
-                                               self->stats_, self->changes_, &self->observer_, temporary);
+                                               self->stats_, self->changes_, self->schema_changes_, &self->observer_,
+                                               temporary);
         }
     };
 
@@ -110,6 +111,7 @@ private:
     statistics stats_;
     statement_observer observer_;
     int changes_ = 0;
+    std::uint64_t schema_changes_ = 0;  ///< statements the server refused as stale (statement.hpp)
     std::uint64_t named_ = 0;
     detail::statement_cache<statement> cache_;
 };

@@ -88,12 +88,13 @@ class statement {
 public:
     /// Prepares `sql` on the server under `name`, unless it matches a key array. `changes`
     /// receives the rows each run changed; `observer`, when given, points at the connection's
-    /// observer (which may be empty). A `temporary` statement (one nested use) is deallocated on
-    /// the server when it goes; the others live as long as the session.
+    /// observer (which may be empty); `schema_changes` counts the statements of the connection the
+    /// server refused as stale. A `temporary` statement (one nested use) is deallocated on the
+    /// server when it goes; the others live as long as the session.
     statement(PGconn* conn, std::string sql, std::string name, statistics& stats, int& changes,
-              const statement_observer* observer, bool temporary)
+              std::uint64_t& schema_changes, const statement_observer* observer, bool temporary)
         : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), run_(stats, observer), changes_(&changes),
-          temporary_(temporary) {
+          schema_changes_(&schema_changes), prepared_at_(schema_changes), temporary_(temporary) {
         if (sql_.find(key_array_match) != std::string::npos) {
             planned_per_run_ = numbered_placeholders(sql_);
             return;
@@ -248,12 +249,13 @@ private:
             lengths_[k] = static_cast<int>(p.text.size());
             formats_[k] = p.binary ? 1 : 0;
         }
-        if (stale_) prepare_again();
+        if (prepared_at_ != *schema_changes_) prepare_again();
         result_.reset(execute(n));
         if (plan_is_stale()) {
-            // Outside a transaction nothing was lost: prepared again, the statement runs at once.
-            // Inside one, which the error ended, it is prepared again at its next run.
-            stale_ = true;
+            // The schema changed: every statement of the connection is prepared again before its
+            // next run. Outside a transaction nothing was lost, and this one runs again at once;
+            // inside one, which the error ended, the caller sees the error.
+            ++*schema_changes_;
             if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
                 prepare_again();
                 result_.reset(execute(n));
@@ -280,7 +282,7 @@ private:
     void prepare_again() {
         PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
         prepare();
-        stale_ = false;
+        prepared_at_ = *schema_changes_;
     }
 
     PGresult* execute(std::size_t n) {
@@ -306,6 +308,8 @@ private:
     std::string planned_per_run_;  ///< the SQL sent at each run, when the statement is not prepared
     sqlite::statement_run run_;
     int* changes_;
+    std::uint64_t* schema_changes_;
+    std::uint64_t prepared_at_;  ///< *schema_changes_ when the statement was prepared
     owned_result result_;
     int row_ = -1;
     int rows_ = 0;
@@ -317,7 +321,6 @@ private:
     mutable std::vector<std::byte> blob_;
     bool temporary_;
     bool in_use_ = false;
-    bool stale_ = false;  ///< prepared again before the next run
 };
 
 int cell::type() const noexcept { return st_->column_type(column_); }

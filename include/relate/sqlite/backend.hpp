@@ -78,6 +78,8 @@ struct backend {
     static bool takes_key_arrays(const connection& conn) noexcept { return conn.has_json_each(); }
     /// Statements run in the program: a transaction around one costs no round trip.
     static constexpr bool round_trip_per_statement = false;
+    /// SQLite prepares a statement again by itself when the schema changed under it.
+    static bool refused_as_stale(const sql_error&) noexcept { return false; }
     /// check_schema compares a column's declared type by its affinity, as SQLite stores by it.
     static constexpr bool types_by_affinity = true;
 };
