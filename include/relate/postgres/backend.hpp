@@ -73,8 +73,8 @@ struct backend {
     static constexpr bool checks_references_when_created = true;
     // Keyed statements: two or more integer keys go in one BIGINT[] parameter, `= ANY($1)`: one
     // statement shape whatever their number, planned for its keys at each run (statement.hpp; IN
-    // over the unnested array was planned as a join: W4 1.77 against 1.16). One key, a lazy load's, is `IN ($1)`, which
-    // reads no array (W4n 1.19 as an array, 1.10 without).
+    // over the unnested array was planned as a join: W4 1.77 against 1.16). One key, a lazy
+    // load's, is `IN ($1)`, which reads no array (W4n 1.19 as an array, 1.10 without).
     static constexpr std::size_t fewest_array_keys = 2;
     static constexpr std::string_view key_array_match = postgres::key_array_match;
     static constexpr std::string_view key_array_brackets = "{}";
@@ -83,7 +83,7 @@ struct backend {
     static constexpr bool round_trip_per_statement = true;
     /// The server refused a statement prepared before a column's type changed; the connection
     /// prepares it again at its next run (statement.hpp).
-    static bool refused_as_stale(const sql_error& e) noexcept { return e.sqlstate() == "0A000"; }
+    static bool refused_as_stale(const sql_error& e) noexcept { return e.sqlstate() == stale_statement_state; }
     /// check_schema compares a column's type with the one relate declares (postgres/catalog.hpp).
     static constexpr bool types_by_affinity = false;
 };

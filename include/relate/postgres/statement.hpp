@@ -61,6 +61,10 @@ inline std::string numbered_placeholders(std::string_view sql) {
 /// 15% slower than the plan for the keys at hand (the posts of 10,000 users: 36 ms against 31).
 inline constexpr std::string_view key_array_match = "= ANY(CAST(? AS BIGINT[]))";
 
+/// The SQLSTATE of a prepared statement the server refuses because its result's columns changed
+/// since it was prepared (a column's type altered): "cached plan must not change result type".
+inline constexpr std::string_view stale_statement_state = "0A000";
+
 /// Type OIDs of the result columns relate reads (pg_type.dat).
 namespace oid {
 inline constexpr Oid boolean = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, float4 = 700, float8 = 701,
@@ -293,13 +297,12 @@ private:
                                   lengths_.data(), formats_.data(), 0);
     }
 
-    /// Whether the server refused to run the prepared statement because its result's columns
-    /// changed since it was prepared (a column's type altered, by a migration or another
-    /// session): SQLSTATE 0A000, "cached plan must not change result type".
+    /// Whether the server refused to run the prepared statement as stale (a migration or another
+    /// session altered a column's type since it was prepared).
     [[nodiscard]] bool plan_is_stale() const noexcept {
         if (!planned_per_run_.empty() || PQresultStatus(result_.get()) != PGRES_FATAL_ERROR) return false;
         const char* state = PQresultErrorField(result_.get(), PG_DIAG_SQLSTATE);
-        return state != nullptr && std::string_view(state) == "0A000";
+        return state != nullptr && std::string_view(state) == stale_statement_state;
     }
 
     PGconn* conn_;
