@@ -365,6 +365,77 @@ TEST_CASE("postgres: bool is BOOLEAN, and a time point of microseconds or coarse
     CHECK(db.query<Stamp>().where(relate::col<&Stamp::at> < sys_days{1970y / 1 / 1}).count() == 1);
 }
 
+TEST_CASE("postgres: results of numbers, booleans, text and bytea arrive in binary form and read the same",
+          "[backends][values]") {
+    struct Plain {
+        std::int64_t id = 0;
+        std::int64_t big = 0;
+        std::int16_t tiny = 0;
+        float single = 0;
+        double real = 0;
+        bool flag = false;
+        std::string text;
+        std::optional<std::string> maybe;
+        relate::blob bytes;
+    };
+    relate::postgres::database db{backends::postgres_server::open_target()};
+    db.create_tables<Plain>();
+    const Plain low{.big = std::numeric_limits<std::int64_t>::min(),
+                    .tiny = -32768,
+                    .single = -1.5e38F,
+                    .real = -4.9e-324,
+                    .flag = true,
+                    .text = "caf\xc3\xa9",
+                    .bytes = {std::byte{0}, std::byte{0xff}, std::byte{'\\'}}};
+    const Plain high{.big = std::numeric_limits<std::int64_t>::max(),
+                     .tiny = 32767,
+                     .single = 0.1F,
+                     .real = 0.1 + 0.2,
+                     .maybe = ""};
+    db.insert(low);
+    db.insert(high);
+    const std::vector<Plain> read = db.query<Plain>().order_by(relate::col<&Plain::big>).get();
+    REQUIRE(read.size() == 2);
+    CHECK(read[0].big == low.big);
+    CHECK(read[0].tiny == low.tiny);
+    CHECK(read[0].single == low.single);
+    CHECK(read[0].real == low.real);
+    CHECK(read[0].flag);
+    CHECK(read[0].text == low.text);
+    CHECK_FALSE(read[0].maybe.has_value());
+    CHECK(read[0].bytes == low.bytes);
+    CHECK(read[1].big == high.big);
+    CHECK(read[1].tiny == high.tiny);
+    CHECK(read[1].single == high.single);
+    CHECK(read[1].real == high.real);
+    CHECK_FALSE(read[1].flag);
+    CHECK(read[1].maybe == std::optional<std::string>(""));
+    CHECK(read[1].bytes.empty());
+
+    // A cell read as another kind converts as SQLite converts, and reads as text as the server
+    // writes it in text form.
+    auto st = db.connection().prepare(
+        "SELECT CAST(-7 AS SMALLINT), CAST(2147483647 AS INTEGER), CAST(-2.5 AS REAL), CAST(1e300 AS DOUBLE PRECISION), "
+        "CAST('NaN' AS DOUBLE PRECISION), CAST('-Infinity' AS DOUBLE PRECISION), true, '42', '\\x00ff'::bytea");
+    REQUIRE(st->step());
+    CHECK(st->column_text(0) == "-7");
+    CHECK(st->column_double(0) == -7.0);
+    CHECK(st->column_text(1) == "2147483647");
+    CHECK(st->column_int64(1) == 2147483647);
+    CHECK(st->column_text(2) == "-2.5");
+    CHECK(st->column_int64(2) == -2);
+    CHECK(st->column_text(3) == "1e+300");
+    CHECK(st->column_int64(3) == std::numeric_limits<std::int64_t>::max());
+    CHECK(st->column_text(4) == "NaN");
+    CHECK(st->column_text(5) == "-Infinity");
+    CHECK(st->column_text(6) == "t");
+    CHECK(st->column_int64(6) == 1);
+    CHECK(st->column_int64(7) == 42);
+    CHECK(st->column_type(8) == SQLITE_BLOB);
+    CHECK(st->column_text(8) == "\\x00ff");
+    CHECK(st->column_blob(8).size() == 2);
+}
+
 BACKENDS_TEST_CASE("check_schema finds nothing in what create_tables made, and names what was changed after",
                    "[backends][schema]") {
     typename TestType::database db{TestType::open_target()};
@@ -493,4 +564,27 @@ TEST_CASE("postgres: a statement prepared before another session altered a colum
         REQUIRE(read.size() == 1);
         CHECK(read[0].rank == 3);
     }
+}
+
+TEST_CASE("postgres: a keyed fetch whose column another session altered to a type read as text reads it",
+          "[backends][errors]") {
+    const std::string target = backends::postgres_server::open_target();
+    relate::postgres::database db{target};
+    db.create_tables<Author, Profile, Post, Tag>();
+    for (const char* name : {"Ada", "Bob"}) {
+        const Author author = db.insert(Author{.name = name});
+        db.insert(Post{.authorId = author.id, .title = name, .rank = 3});
+    }
+    const auto load = [&] { return db.template query<Author>().order_by(col<&Author::id>).with(&Author::posts).get(); };
+    REQUIRE(load()[1].posts.size() == 1);  // the posts' keyed fetch read in binary form
+
+    relate::postgres::database other{target};
+    other.connection().execute("ALTER TABLE posts ALTER COLUMN \"rank\" TYPE NUMERIC");
+    // The authors' statement is unchanged; the posts' fetch, planned at each run, now returns a
+    // NUMERIC, which relate reads as text.
+    const auto authors = load();
+    REQUIRE(authors.size() == 2);
+    REQUIRE(authors[1].posts.size() == 1);
+    CHECK(authors[1].posts[0].rank == 3);
+    CHECK(authors[1].posts[0].title == "Bob");
 }

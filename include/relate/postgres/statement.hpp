@@ -4,14 +4,19 @@
 //   - relate's SQL uses ? placeholders; they become $1, $2 ... when the statement is prepared.
 //   - The statement runs at the first step() and its rows arrive at once (libpq's default), then
 //     step() walks them.
-//   - Parameters travel as text (bytea as binary); result cells arrive as text and are read by
-//     their type: column_type() gives SQLite's storage class of a cell, which the engine reads.
+//   - Parameters travel as text (bytea as binary). Results arrive in binary form when every
+//     column's type is one relate reads that way (integers, floats, booleans, text, bytea): the
+//     server formats no numbers and the client parses none. Otherwise (TIMESTAMPTZ, NUMERIC, ...)
+//     they arrive as text. Either way column_type() gives SQLite's storage class of a cell, which
+//     the engine reads.
 
 #include <relate/postgres/error.hpp>
 #include <relate/sqlite/statement.hpp>
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -67,8 +72,32 @@ inline constexpr std::string_view stale_statement_state = "0A000";
 
 /// Type OIDs of the result columns relate reads (pg_type.dat).
 namespace oid {
-inline constexpr Oid boolean = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, float4 = 700, float8 = 701,
-                     timestamptz = 1184, numeric = 1700;
+inline constexpr Oid boolean = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, text = 25, oid = 26, float4 = 700,
+                     float8 = 701, varchar = 1043, timestamptz = 1184, numeric = 1700;
+}
+
+/// Whether relate reads a result column of this type in binary form (the others it reads as text).
+constexpr bool reads_binary(Oid type) noexcept {
+    switch (type) {
+        case oid::boolean:
+        case oid::bytea:
+        case oid::int2:
+        case oid::int4:
+        case oid::int8:
+        case oid::text:
+        case oid::float4:
+        case oid::float8:
+        case oid::varchar: return true;
+        default: return false;
+    }
+}
+
+/// An unsigned integer stored in network byte order (the binary form of the numbers above).
+template <class U>
+U big_endian(const char* bytes) noexcept {
+    U v = 0;
+    for (std::size_t k = 0; k < sizeof(U); ++k) v = static_cast<U>(v << 8 | static_cast<unsigned char>(bytes[k]));
+    return v;
 }
 
 class statement;
@@ -90,7 +119,8 @@ private:
 
 class statement {
 public:
-    /// Prepares `sql` on the server under `name`, unless it matches a key array. `changes`
+    /// Prepares `sql` on the server under `name`; one that matches a key array is prepared unnamed,
+    /// only to read its result's types, and sent with its parameters at each run. `changes`
     /// receives the rows each run changed; `observer`, when given, points at the connection's
     /// observer (which may be empty); `schema_changes` counts the statements of the connection the
     /// server refused as stale. A `temporary` statement (one nested use) is deallocated on the
@@ -99,10 +129,7 @@ public:
               std::uint64_t& schema_changes, const statement_observer* observer, bool temporary)
         : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), run_(stats, observer), changes_(&changes),
           schema_changes_(&schema_changes), prepared_at_(schema_changes), temporary_(temporary) {
-        if (sql_.find(key_array_match) != std::string::npos) {
-            planned_per_run_ = numbered_placeholders(sql_);
-            return;
-        }
+        if (sql_.find(key_array_match) != std::string::npos) planned_per_run_ = numbered_placeholders(sql_);
         prepare();
     }
     statement(const statement&) = delete;
@@ -153,7 +180,7 @@ public:
     [[nodiscard]] int column_count() const noexcept { return result_ ? PQnfields(result_.get()) : 0; }
     [[nodiscard]] int column_type(int i) const noexcept {
         if (PQgetisnull(result_.get(), row_, i) != 0) return SQLITE_NULL;
-        switch (types_[static_cast<std::size_t>(i)]) {
+        switch (type_of(i)) {
             case oid::boolean:
             case oid::int2:
             case oid::int4:
@@ -172,36 +199,85 @@ public:
         }
     }
     [[nodiscard]] std::int64_t column_int64(int i) const noexcept {
+        if (binary_) {
+            const char* bytes = PQgetvalue(result_.get(), row_, i);
+            switch (type_of(i)) {
+                case oid::boolean: return bytes[0] != 0 ? 1 : 0;
+                case oid::int2: return static_cast<std::int16_t>(big_endian<std::uint16_t>(bytes));
+                case oid::int4: return static_cast<std::int32_t>(big_endian<std::uint32_t>(bytes));
+                case oid::int8: return static_cast<std::int64_t>(big_endian<std::uint64_t>(bytes));
+                case oid::float4:
+                case oid::float8: return saturated(column_double(i));
+                default: break;  // text and bytea: read as text, below
+            }
+        }
         const std::string_view text = column_text(i);
-        if (types_[static_cast<std::size_t>(i)] == oid::boolean) return text == "t" ? 1 : 0;
+        if (type_of(i) == oid::boolean) return text == "t" ? 1 : 0;
         std::int64_t out = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
         if (ec == std::errc{} && end == text.data() + text.size()) return out;
-        // Not an integer (a numeric with a fraction): SQLite's conversion, saturating.
-        const double real = column_double(i);
-        if (!(real > -9223372036854775808.0)) return std::numeric_limits<std::int64_t>::min();
-        if (real >= 9223372036854775808.0) return std::numeric_limits<std::int64_t>::max();
-        return static_cast<std::int64_t>(real);
+        return saturated(column_double(i));  // not an integer (a numeric with a fraction)
     }
     [[nodiscard]] double column_double(int i) const noexcept {
+        if (binary_) {
+            const char* bytes = PQgetvalue(result_.get(), row_, i);
+            switch (type_of(i)) {
+                case oid::boolean:
+                case oid::int2:
+                case oid::int4:
+                case oid::int8: return static_cast<double>(column_int64(i));
+                case oid::float4: return std::bit_cast<float>(big_endian<std::uint32_t>(bytes));
+                case oid::float8: return std::bit_cast<double>(big_endian<std::uint64_t>(bytes));
+                default: break;  // text and bytea: read as text, below
+            }
+        }
         const std::string_view text = column_text(i);
-        if (types_[static_cast<std::size_t>(i)] == oid::boolean) return text == "t" ? 1.0 : 0.0;
+        if (type_of(i) == oid::boolean) return text == "t" ? 1.0 : 0.0;
         double out = 0;
         std::from_chars(text.data(), text.data() + text.size(), out);
         return out;
     }
-    /// A TIMESTAMPTZ without its "+00" (the session is in UTC), as relate's time text is.
+    /// The cell as the server writes it in text form; a TIMESTAMPTZ without its "+00" (the session
+    /// is in UTC), as relate's time text is. A number or bytea of a binary result is written here,
+    /// valid until the next call of column_text.
     [[nodiscard]] std::string_view column_text(int i) const noexcept {
-        const std::string_view text{PQgetvalue(result_.get(), row_, i),
-                                    static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
-        if (types_[static_cast<std::size_t>(i)] == oid::timestamptz && text.ends_with("+00"))
-            return text.substr(0, text.size() - 3);
-        return text;
+        const std::string_view raw{PQgetvalue(result_.get(), row_, i),
+                                   static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
+        const Oid type = type_of(i);
+        if (!binary_) return type == oid::timestamptz && raw.ends_with("+00") ? raw.substr(0, raw.size() - 3) : raw;
+        switch (type) {
+            case oid::boolean: return raw[0] != 0 ? "t" : "f";
+            case oid::int2:
+            case oid::int4:
+            case oid::int8: return written(column_int64(i));
+            case oid::float4:
+            case oid::float8: {
+                const double v = column_double(i);
+                if (v != v) return "NaN";
+                if (v == std::numeric_limits<double>::infinity()) return "Infinity";
+                if (v == -std::numeric_limits<double>::infinity()) return "-Infinity";
+                return type == oid::float4 ? written(static_cast<float>(v)) : written(v);
+            }
+            case oid::bytea: {
+                text_.assign("\\x");
+                for (const char c : raw) {
+                    text_ += "0123456789abcdef"[static_cast<unsigned char>(c) >> 4];
+                    text_ += "0123456789abcdef"[static_cast<unsigned char>(c) & 15];
+                }
+                return text_;
+            }
+            default: return raw;  // text and varchar: the same bytes in both forms
+        }
     }
-    /// bytea arrives as text, \x and two hex digits a byte; the bytes stay valid until the next
-    /// call of column_blob.
+    /// bytea's bytes; in a text result they arrive as \x and two hex digits a byte, and stay valid
+    /// until the next call of column_blob. Another type gives the bytes of its text.
     [[nodiscard]] std::span<const std::byte> column_blob(int i) const {
         const std::string_view text = column_text(i);
+        if (type_of(i) != oid::bytea) return std::as_bytes(std::span(text.data(), text.size()));
+        if (binary_) {
+            return {reinterpret_cast<const std::byte*>(PQgetvalue(result_.get(), row_, i)),
+                    static_cast<std::size_t>(PQgetlength(result_.get(), row_, i))};
+        }
         blob_.clear();
         const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
         for (std::size_t k = 2; k + 1 < text.size(); k += 2)
@@ -265,6 +341,20 @@ private:
                 result_.reset(execute(n));
             }
         }
+        check_result();
+        if (binary_ && !std::all_of(types_.begin(), types_.end(), reads_binary)) {
+            // A column's type changed to one relate reads as text since the statement was
+            // described. Only a statement planned at each run gets here (the server refuses a
+            // prepared one as stale), and those that return rows are reads: it runs again.
+            binary_ = false;
+            result_.reset(execute(n));
+            check_result();
+        }
+        const char* changed = PQcmdTuples(result_.get());
+        *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
+    }
+
+    void check_result() {
         const ExecStatusType status = PQresultStatus(result_.get());
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             const owned_result failed = std::move(result_);
@@ -274,27 +364,51 @@ private:
         // Read once: every cell's reading asks its column's type.
         types_.resize(static_cast<std::size_t>(PQnfields(result_.get())));
         for (std::size_t i = 0; i < types_.size(); ++i) types_[i] = PQftype(result_.get(), static_cast<int>(i));
-        const char* changed = PQcmdTuples(result_.get());
-        *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
     }
 
+    /// Prepares the statement under its name (the unnamed statement when it is planned at each run)
+    /// and reads its result's column types: binary results when relate reads every one that way.
     void prepare() {
-        const owned_result prepared(PQprepare(conn_, name_.c_str(), numbered_placeholders(sql_).c_str(), 0, nullptr));
+        const char* name = planned_per_run_.empty() ? name_.c_str() : "";
+        const owned_result prepared(PQprepare(conn_, name, numbered_placeholders(sql_).c_str(), 0, nullptr));
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
+        const owned_result described(PQdescribePrepared(conn_, name));
+        if (PQresultStatus(described.get()) != PGRES_COMMAND_OK) throw_error(conn_, described.get(), sql_);
+        const int columns = PQnfields(described.get());
+        binary_ = columns > 0;
+        for (int i = 0; i < columns; ++i) binary_ = binary_ && reads_binary(PQftype(described.get(), i));
     }
 
     void prepare_again() {
-        PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
+        if (planned_per_run_.empty()) PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
         prepare();
         prepared_at_ = *schema_changes_;
     }
 
     PGresult* execute(std::size_t n) {
+        const int format = binary_ ? 1 : 0;
         return planned_per_run_.empty()
                    ? PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
-                                    formats_.data(), 0)
+                                    formats_.data(), format)
                    : PQexecParams(conn_, planned_per_run_.c_str(), static_cast<int>(n), nullptr, values_.data(),
-                                  lengths_.data(), formats_.data(), 0);
+                                  lengths_.data(), formats_.data(), format);
+    }
+
+    [[nodiscard]] Oid type_of(int i) const noexcept { return types_[static_cast<std::size_t>(i)]; }
+
+    /// SQLite's conversion of a real to an integer: truncated, saturating.
+    static std::int64_t saturated(double real) noexcept {
+        if (!(real > -9223372036854775808.0)) return std::numeric_limits<std::int64_t>::min();
+        if (real >= 9223372036854775808.0) return std::numeric_limits<std::int64_t>::max();
+        return static_cast<std::int64_t>(real);
+    }
+
+    /// A number of a binary result as the server writes it in text form.
+    template <class N>
+    std::string_view written(N v) const noexcept {
+        char buffer[32];
+        text_.assign(buffer, std::to_chars(buffer, buffer + sizeof buffer, v).ptr);
+        return text_;
     }
 
     /// Whether the server refused to run the prepared statement as stale (a migration or another
@@ -317,11 +431,13 @@ private:
     int row_ = -1;
     int rows_ = 0;
     std::vector<Oid> types_;  ///< each result column's type
+    bool binary_ = false;     ///< whether results arrive in binary form (prepare())
     std::vector<parameter> parameters_;
     std::vector<const char*> values_;
     std::vector<int> lengths_;
     std::vector<int> formats_;
     mutable std::vector<std::byte> blob_;
+    mutable std::string text_;  ///< column_text of a number or bytea of a binary result
     bool temporary_;
     bool in_use_ = false;
 };
