@@ -7,6 +7,8 @@
 
 #include <relate/sqlite/value.hpp>
 
+#include <sqlite3.h>
+
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -63,18 +65,27 @@ public:
 
     /// The slot of `key`, or none.
     [[nodiscard]] std::size_t find(const sqlite::value& key) const {
-        if (const auto* integer = std::get_if<std::int64_t>(&key)) {
-            if (ints_ == 0) return none;
-            if (dense()) {
-                if (*integer < low_ || *integer > high_) return none;
-                return by_offset_[static_cast<std::size_t>(*integer - low_)] - 1;
-            }
-            for (std::size_t i = home(*integer); table_[i].slot != 0; i = (i + 1) & (table_.size() - 1))
-                if (table_[i].key == *integer) return table_[i].slot - 1;
-            return none;
-        }
+        if (const auto* integer = std::get_if<std::int64_t>(&key)) return find(*integer);
         const auto found = others_.find(key);
         return found == others_.end() ? none : found->second;
+    }
+    [[nodiscard]] std::size_t find(std::int64_t key) const {
+        if (ints_ == 0) return none;
+        if (dense()) {
+            if (key < low_ || key > high_) return none;
+            return by_offset_[static_cast<std::size_t>(key - low_)] - 1;
+        }
+        for (std::size_t i = home(key); table_[i].slot != 0; i = (i + 1) & (table_.size() - 1))
+            if (table_[i].key == key) return table_[i].slot - 1;
+        return none;
+    }
+
+    /// The slot of the key in column `column` of a statement's current row, or none.
+    template <class Statement>
+    [[nodiscard]] std::size_t find_in(const Statement& st, int column) const {
+        // An integer, nearly every key, is read without making a value of it.
+        if (st.column_type(column) == SQLITE_INTEGER) return find(st.column_int64(column));
+        return find(st.column_value(column));
     }
 
     [[nodiscard]] const std::vector<sqlite::value>& keys() const noexcept { return keys_; }

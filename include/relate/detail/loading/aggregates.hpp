@@ -90,7 +90,7 @@ void load_aggregate_group(session<B>& s, const model_desc<B>& model, std::span<c
     for (std::size_t slot = 0; slot < keys.size(); ++slot)
         for (const aggregate_spec* a : group) results.push_back(no_rows_result(*a));
     run_keyed<B>(s, q, keys.keys(), [&](const typename B::statement& st) {
-        const std::size_t slot = keys.find(st.column_value(0));
+        const std::size_t slot = keys.find_in(st, 0);
         if (slot == key_index::none) return;
         for (std::size_t k = 0; k < n; ++k) {
             aggregate_result& out = results[slot * n + k];

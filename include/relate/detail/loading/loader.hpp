@@ -129,7 +129,7 @@ void load_morph_to(session<B>& s, const model_desc<B>& model, const include_node
         const keyed_query q = target_query(include_node{}, target, all, qualified_column(target.table, target.key_column().name));
         std::vector<void*> rows;
         run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
-            const std::size_t slot = index.keys.find(st.column_value(static_cast<int>(target.key)));
+            const std::size_t slot = index.keys.find_in(st, static_cast<int>(target.key));
             if (slot == key_index::none) return;
             std::size_t parent = index.first[slot];
             void* row = ops.hold_type(relation_of(parent), t);
@@ -175,7 +175,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             const keyed_query q = target_query(node, target, read, qualified_column(target.table, target.key_column().name));
             const int key_column = result_column(read, target.key, 0);
             run_keyed<B>(s, q, keys.keys(), [&](const typename B::statement& st) {
-                const std::size_t slot = keys.find(st.column_value(key_column));
+                const std::size_t slot = keys.find_in(st, key_column);
                 if (slot == key_index::none || nodes[slot] != nullptr) return;
                 const auto [created, row] = ops.new_node();
                 nodes[slot] = created;
@@ -219,8 +219,13 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         std::vector<char> taken(single ? index.keys.size() : 0);  // has_one: the first row wins
         void* last_row = nullptr;   // has_many, belongs_to_many: the row appended last
         std::size_t appended = 0;  // and how many, copies included
+        std::optional<std::size_t> expected;  // rows a parent's relation makes room for at its first
         run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
-            const std::size_t slot = index.keys.find(st.column_value(owner_column));
+            // A server's result is whole (SQLite's rows_known() is 0): each parent makes room for
+            // the rows a key has on average, rather than growing its vector row by row (W4 on
+            // PostgreSQL: 50,000 reallocations for 100,000 posts).
+            if (!expected) expected = (st.rows_known() + index.keys.size() - 1) / index.keys.size();
+            const std::size_t slot = index.keys.find_in(st, owner_column);
             if (slot == key_index::none) return;
             std::size_t parent = index.first[slot];
             if (single) {
@@ -237,7 +242,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
                 return;
             }
             void* const relation = relation_of(parent);
-            last_row = ops.append(relation);
+            last_row = ops.append(relation, *expected);
             read_row(st, target, last_row, first, read);
             if (r.pivot != nullptr) read_row(st, *r.pivot, ops.last_pivot(relation), pivot_column);
             stamp_row(target, last_row, true);  // while the row is in cache; one row alone is restamped below

@@ -24,8 +24,9 @@ struct relation_ops {
     void (*load_empty)(void* relation, const relation_origin* origin);
 
     // has_many, belongs_to_many
-    /// Appends a default-constructed row (and pivot) to the loaded relation and returns the row.
-    void* (*append)(void* relation);
+    /// Appends a default-constructed row (and pivot) to the loaded relation and returns the row;
+    /// the first makes room for `expected` rows.
+    void* (*append)(void* relation, std::size_t expected);
     /// Appends a copy of the last row (and pivot) of `source`, a relation of the same type.
     void (*append_copy)(void* relation, const void* source);
     /// belongs_to_many through a pivot struct: the pivot of the last row appended; else nullptr.
@@ -97,8 +98,12 @@ struct relation_access {
                 if constexpr (with_pivot) node.pivots.clear();
                 node.loaded = true;
             };
-            o.append = [](void* relation) -> void* {
+            o.append = [](void* relation, std::size_t expected) -> void* {
                 auto& node = *of(relation).many();
+                if (node.items.empty()) {
+                    node.items.reserve(expected);
+                    if constexpr (with_pivot) node.pivots.reserve(expected);
+                }
                 if constexpr (with_pivot) node.pivots.emplace_back();
                 return &node.items.emplace_back();
             };
