@@ -69,6 +69,7 @@ public:
         const auto found = others_.find(key);
         return found == others_.end() ? none : found->second;
     }
+    /// The slot of integer key `key`, or none.
     [[nodiscard]] std::size_t find(std::int64_t key) const {
         if (ints_ == 0) return none;
         if (dense()) {
