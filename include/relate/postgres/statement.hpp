@@ -127,16 +127,16 @@ public:
     /// server when it goes; the others live as long as the session.
     statement(PGconn* conn, std::string sql, std::string name, statistics& stats, int& changes,
               std::uint64_t& schema_changes, const statement_observer* observer, bool temporary)
-        : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), run_(stats, observer), changes_(&changes),
-          schema_changes_(&schema_changes), prepared_at_(schema_changes), temporary_(temporary) {
-        if (sql_.find(key_array_match) != std::string::npos) planned_per_run_ = numbered_placeholders(sql_);
+        : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), numbered_(numbered_placeholders(sql_)),
+          planned_per_run_(sql_.find(key_array_match) != std::string::npos), run_(stats, observer),
+          changes_(&changes), schema_changes_(&schema_changes), prepared_at_(schema_changes), temporary_(temporary) {
         prepare();
     }
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
     ~statement() {
         // Not in a failed transaction, which refuses every command until its rollback.
-        if (temporary_ && planned_per_run_.empty() && PQtransactionStatus(conn_) != PQTRANS_INERROR)
+        if (temporary_ && !planned_per_run_ && PQtransactionStatus(conn_) != PQTRANS_INERROR)
             PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
     }
 
@@ -342,7 +342,7 @@ private:
             }
         }
         check_result();
-        if (binary_ && !std::all_of(types_.begin(), types_.end(), reads_binary)) {
+        if (planned_per_run_ && binary_ && !std::all_of(types_.begin(), types_.end(), reads_binary)) {
             // A column's type changed to one relate reads as text since the statement was
             // described. Only a statement planned at each run gets here (the server refuses a
             // prepared one as stale), and those that return rows are reads: it runs again.
@@ -354,6 +354,7 @@ private:
         *changes_ = changed[0] == '\0' ? 0 : std::atoi(changed);
     }
 
+    /// Throws sql_error for a failed run; otherwise reads how many rows it gave and their types.
     void check_result() {
         const ExecStatusType status = PQresultStatus(result_.get());
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -369,8 +370,8 @@ private:
     /// Prepares the statement under its name (the unnamed statement when it is planned at each run)
     /// and reads its result's column types: binary results when relate reads every one that way.
     void prepare() {
-        const char* name = planned_per_run_.empty() ? name_.c_str() : "";
-        const owned_result prepared(PQprepare(conn_, name, numbered_placeholders(sql_).c_str(), 0, nullptr));
+        const char* name = planned_per_run_ ? "" : name_.c_str();
+        const owned_result prepared(PQprepare(conn_, name, numbered_.c_str(), 0, nullptr));
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
         const owned_result described(PQdescribePrepared(conn_, name));
         if (PQresultStatus(described.get()) != PGRES_COMMAND_OK) throw_error(conn_, described.get(), sql_);
@@ -380,18 +381,18 @@ private:
     }
 
     void prepare_again() {
-        if (planned_per_run_.empty()) PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
+        if (!planned_per_run_) PQclear(PQexec(conn_, ("DEALLOCATE \"" + name_ + "\"").c_str()));
         prepare();
         prepared_at_ = *schema_changes_;
     }
 
     PGresult* execute(std::size_t n) {
         const int format = binary_ ? 1 : 0;
-        return planned_per_run_.empty()
-                   ? PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
-                                    formats_.data(), format)
-                   : PQexecParams(conn_, planned_per_run_.c_str(), static_cast<int>(n), nullptr, values_.data(),
-                                  lengths_.data(), formats_.data(), format);
+        return planned_per_run_
+                   ? PQexecParams(conn_, numbered_.c_str(), static_cast<int>(n), nullptr, values_.data(),
+                                  lengths_.data(), formats_.data(), format)
+                   : PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
+                                    formats_.data(), format);
     }
 
     [[nodiscard]] Oid type_of(int i) const noexcept { return types_[static_cast<std::size_t>(i)]; }
@@ -414,7 +415,7 @@ private:
     /// Whether the server refused to run the prepared statement as stale (a migration or another
     /// session altered a column's type since it was prepared).
     [[nodiscard]] bool plan_is_stale() const noexcept {
-        if (!planned_per_run_.empty() || PQresultStatus(result_.get()) != PGRES_FATAL_ERROR) return false;
+        if (planned_per_run_ || PQresultStatus(result_.get()) != PGRES_FATAL_ERROR) return false;
         const char* state = PQresultErrorField(result_.get(), PG_DIAG_SQLSTATE);
         return state != nullptr && std::string_view(state) == stale_statement_state;
     }
@@ -422,7 +423,8 @@ private:
     PGconn* conn_;
     std::string sql_;
     std::string name_;
-    std::string planned_per_run_;  ///< the SQL sent at each run, when the statement is not prepared
+    std::string numbered_;   ///< sql_ with $1, $2 ...: what the server prepares, or runs each time
+    bool planned_per_run_;  ///< sent with its parameters at each run rather than run by name
     sqlite::statement_run run_;
     int* changes_;
     std::uint64_t* schema_changes_;
