@@ -566,6 +566,47 @@ TEST_CASE("postgres: a statement prepared before another session altered a colum
     }
 }
 
+TEST_CASE("postgres: a unit of work refused as stale after another session altered a column's type is written once "
+          "more",
+          "[backends][errors][unit_of_work]") {
+    const std::string target = backends::postgres_server::open_target();
+    relate::postgres::database db{target};
+    db.create_tables<Author, Profile, Post, Tag>();
+    Author ada = db.insert(Author{.name = "Ada"});
+    db.insert(Post{.authorId = ada.id, .title = "a"});  // prepares the posts' INSERT ... RETURNING "id"
+
+    relate::postgres::database other{target};
+    other.connection().execute("ALTER TABLE posts ALTER COLUMN \"id\" TYPE INTEGER");
+    const auto posts = [&] { return db.template query<Post>().count(); };
+
+    SECTION("a unit in a transaction of its own: its keys are those of the second, whole run") {
+        relate::basic_unit_of_work<relate::postgres::database::backend_type> uow{db};
+        Post b{.authorId = ada.id, .title = "b"};
+        ada.name = "Ada L.";
+        uow.insert(b);
+        uow.update(ada);
+        uow.commit();
+        CHECK(b.id > 1);
+        CHECK(db.template find_or_throw<Post>(b.id).title == "b");
+        CHECK(db.template find_or_throw<Author>(ada.id).name == "Ada L.");
+        CHECK(posts() == 2);
+    }
+    SECTION("inside the caller's transaction, which the server ended, the error reaches the caller") {
+        db.connection().control("BEGIN");
+        Post b{.authorId = ada.id, .title = "b"};
+        try {
+            b = db.insert(b);
+            FAIL("the stale statement ran inside the caller's transaction");
+        } catch (const relate::sql_error& e) {
+            CHECK(e.sqlstate() == "0A000");
+        }
+        CHECK(b.id == 0);
+        db.connection().control("ROLLBACK");
+        CHECK(posts() == 1);
+        CHECK(db.insert(b).id > 1);
+    }
+}
+
 TEST_CASE("postgres: a keyed fetch whose column another session altered to a type read as text reads it",
           "[backends][errors]") {
     const std::string target = backends::postgres_server::open_target();

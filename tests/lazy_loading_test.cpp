@@ -277,3 +277,69 @@ BACKENDS_TEST_CASE("db.load_missing loads only what is not loaded, at every dept
         CHECK(posts[2].user->posts.size() == 3);  // the same row: not loaded twice
     }
 }
+
+namespace failing_loads {
+
+enum class Shade : std::int8_t { light, dark };
+
+struct Work;
+
+struct Painter {
+    std::int64_t id = 0;
+    Shade shade = Shade::light;
+    relate::has_many<Work> works;
+};
+
+struct Work {
+    std::int64_t id = 0;
+    std::int64_t painterId = 0;
+    Shade shade = Shade::light;
+    relate::belongs_to<Painter> painter;
+};
+
+}  // namespace failing_loads
+
+BACKENDS_TEST_CASE("a load that fails leaves the relations it was reading not loaded, never loaded with part of "
+                   "their rows",
+                   "[lazy][errors]") {
+    using failing_loads::Painter;
+    using failing_loads::Work;
+    typename TestType::database db{TestType::open_target()};
+    db.template create_tables<Painter, Work>();
+    for (int p = 0; p < 3; ++p) {
+        const Painter painter = db.insert(Painter{});
+        for (int w = 0; w < 3; ++w) db.insert(Work{.painterId = painter.id});
+    }
+    auto painters = db.template query<Painter>().order_by(col<&Painter::id>).get();
+    REQUIRE(db.load(painters[0], &Painter::works).size() == 3);
+    const auto each_unloaded = [&] {
+        for (const Painter& p : painters) CHECK_FALSE(p.works.loaded());
+    };
+
+    SECTION("a has_many whose last row does not fit its field: every parent's relation, the loaded one too") {
+        db.connection().execute("UPDATE works SET shade = 1000 WHERE id = 9");
+        CHECK_THROWS_AS(db.load(painters, "works"), relate::type_error);
+        each_unloaded();
+        CHECK(blog::statements_of(db, [&] { CHECK_THROWS_AS(db.load_missing(painters, "works"), relate::type_error); }) ==
+              1);
+        each_unloaded();
+
+        db.connection().execute("UPDATE works SET shade = 1 WHERE id = 9");
+        CHECK(blog::statements_of(db, [&] { db.load_missing(painters, "works"); }) == 1);
+        for (const Painter& p : painters) CHECK(p.works.size() == 3);
+    }
+    SECTION("a belongs_to that fails leaves each child's relation as it was") {
+        db.connection().execute("UPDATE painters SET shade = 1000 WHERE id = 2");
+        auto works = db.template query<Work>().order_by(col<&Work::id>).get();
+        CHECK_THROWS_AS(db.load(works, &Work::painter), relate::type_error);
+        for (const Work& w : works) CHECK_FALSE(w.painter.loaded());
+    }
+    SECTION("a nested edge that fails leaves the edge above it loaded, whole") {
+        db.connection().execute("UPDATE painters SET shade = 1000 WHERE id = 3");
+        CHECK_THROWS_AS(db.load(painters, "works.painter"), relate::type_error);
+        for (const Painter& p : painters) {
+            REQUIRE(p.works.size() == 3);
+            for (const Work& w : p.works) CHECK_FALSE(w.painter.loaded());
+        }
+    }
+}

@@ -94,6 +94,41 @@ template <class B>
 void load_list(session<B>& s, const model_desc<B>& model, const include_list& list, std::span<void* const> parents,
                std::size_t depth);
 
+/// Unloads one relation of every parent unless the read finished: a load that fails (a
+/// statement refused, a value that does not fit) leaves no relation looking loaded with part of
+/// its rows, or none, and a later load or load_missing reads it again.
+struct unload_unless_read {
+    const relation_ops& ops;
+    std::span<void* const> parents;
+    std::size_t offset;
+    const relation_origin* origin;
+    bool read = false;
+
+    unload_unless_read(const relation_ops& o, std::span<void* const> p, std::size_t off, const relation_origin* from)
+        : ops(o), parents(p), offset(off), origin(from) {}
+    unload_unless_read(const unload_unless_read&) = delete;
+    unload_unless_read& operator=(const unload_unless_read&) = delete;
+    ~unload_unless_read() {
+        if (read) return;
+        for (void* parent : parents) ops.unload(static_cast<char*>(parent) + offset, origin);
+    }
+};
+
+/// The nodes a belongs_to load made, one per distinct row, released when the load ends, read or
+/// failed: each child pointing at one holds its own reference.
+struct made_nodes {
+    const relation_ops& ops;
+    std::vector<void*> nodes;
+
+    made_nodes(const relation_ops& o, std::size_t n) : ops(o), nodes(n, nullptr) {}
+    made_nodes(const made_nodes&) = delete;
+    made_nodes& operator=(const made_nodes&) = delete;
+    ~made_nodes() {
+        for (void* node : nodes)
+            if (node != nullptr) ops.release(node);
+    }
+};
+
 /// A morph_to: the parents grouped by their type column, then one statement per target type
 /// that some parent names. Each parent holds its own copy of the row it names.
 template <class B>
@@ -109,6 +144,7 @@ void load_morph_to(session<B>& s, const model_desc<B>& model, const include_node
     // Each parent's target type, read once: the position of its type column's value among the
     // targets, or none. A parent naming no row of its type (or a type no target has) holds nothing.
     std::vector<std::size_t> type_of(parents.size(), r.morph_targets.size());
+    unload_unless_read guard(ops, parents, r.offset, r.origin);
     for (std::size_t i = 0; i < parents.size(); ++i) {
         ops.load_empty(relation_of(i), r.origin);
         const sqlite::value type = model.value(parents[i], r.morph_type_column_index);
@@ -142,6 +178,7 @@ void load_morph_to(session<B>& s, const model_desc<B>& model, const include_node
         });
         for (void* row : rows) stamp_row(target, row, rows.size() > 1);
     }
+    guard.read = true;
 }
 
 /// Loads relation `node.relation` of `model` into every parent; depth is the node's depth (top = 1).
@@ -170,7 +207,8 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             sqlite::value key = model.value(parents[i], r.foreign_key_column);
             if (!std::holds_alternative<std::nullptr_t>(key)) slot_of[i] = keys.add(key);
         }
-        std::vector<void*> nodes(keys.size(), nullptr);
+        made_nodes made(ops, keys.size());
+        std::vector<void*>& nodes = made.nodes;
         if (keys.size() > 0) {
             const keyed_query q = target_query(node, target, read, qualified_column(target.table, target.key_column().name));
             const int key_column = result_column(read, target.key, 0);
@@ -189,12 +227,11 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
             else
                 ops.load_empty(relation_of(i), r.origin);
         }
-        for (void* created : nodes)
-            if (created != nullptr) ops.release(created);
     } else {
         // The other kinds: rows of the target hold a parent's key, or are linked to it through a
         // junction or an intermediate table.
         parent_index index(parents.size());
+        unload_unless_read guard(ops, parents, r.offset, r.origin);
         for (std::size_t i = 0; i < parents.size(); ++i) {
             index.add(i, model.key_value(parents[i]));
             ops.load_empty(relation_of(i), r.origin);
@@ -232,9 +269,9 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
                 if (taken[slot] != 0) return;
                 taken[slot] = 1;
                 const auto [created, row] = ops.new_node();
-                read_row(st, target, row, first, read);
-                ops.point_at(relation_of(parent), created);
+                ops.point_at(relation_of(parent), created);  // held from here: a read that fails frees it
                 ops.release(created);
+                read_row(st, target, row, first, read);
                 rows.push_back(row);
                 // Parents sharing a key (a row loaded twice) each get their own copy.
                 for (parent = index.next[parent]; parent != key_index::none; parent = index.next[parent])
@@ -253,6 +290,7 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
                 ++appended;  // a copy of a stamped row
             }
         });
+        guard.read = true;
         if (!single) {
             if (appended == 1) stamp_row(target, last_row, false);
             // Nested includes and aggregates read the rows, gathered once every row is in

@@ -123,7 +123,7 @@ public:
 
         for (auto& b : batches) b.save_state();
         bool left_to_engine = false;
-        try {
+        const auto write = [&] {
             std::optional<typename B::transaction> tx;
             if (enclosing == nullptr) tx.emplace(session_->conn, B::transaction_mode::immediate);
             for (const auto& b : batches) require_key_behaviour(*session_, b.model());
@@ -147,6 +147,19 @@ public:
                 }
             }
             if (tx) tx->commit();
+        };
+        // A unit in a transaction of its own is written once more when the server refused one of
+        // its statements as prepared before a column's type changed (loading/read_again.hpp): the
+        // error rolled the unit back, and the connection prepares every statement again.
+        const bool own_transaction = enclosing == nullptr && !session_->conn.in_transaction();
+        try {
+            try {
+                write();
+            } catch (const sql_error& e) {
+                if (!own_transaction || !B::refused_as_stale(e)) throw;
+                for (auto& b : batches) b.restore_state();
+                write();
+            }
         } catch (const sql_error& e) {
             for (auto& b : batches) b.restore_state();
             // SQLite refused a key relate left to it: check every key as before the writes (the
