@@ -551,6 +551,12 @@ TEST_CASE("postgres: a statement prepared before another session altered a colum
         REQUIRE(authors[0].posts.size() == 1);
         CHECK(authors[0].posts[0].rank == 3);
     }
+    SECTION("db.load_missing on rows that lack the relation runs once more") {
+        std::vector<Author> fresh = db.template query<Author>().get();
+        db.load_missing(fresh, "posts");
+        REQUIRE(fresh[0].posts.size() == 1);
+        CHECK(fresh[0].posts[0].rank == 3);
+    }
     SECTION("inside the caller's transaction, which the server ended, the error reaches the caller once") {
         db.connection().control("BEGIN");
         try {

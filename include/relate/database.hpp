@@ -278,7 +278,7 @@ private:
         const detail::relation_desc<B>& r = m.relations[relation];
         // One parent's relation is one statement (a morph_to may be one per type), a snapshot by
         // itself: on a server, where BEGIN and COMMIT are a round trip each, they are left out.
-        detail::read_again_if_stale(session_, [&] {  // load_edge first empties each relation
+        detail::read_again_if_stale(session_, [&] {  // a failed load leaves the relation not loaded
             std::optional<typename B::transaction> snapshot;
             if (!B::round_trip_per_statement || objects.size() > 1 || r.load_by_type != nullptr)
                 snapshot.emplace(session_.conn);
@@ -296,13 +296,15 @@ private:
         std::vector<void*> parents;
         parents.reserve(rows.size());
         for (M& row : rows) parents.push_back(&row);
-        if (missing_only) {
-            std::optional<typename B::transaction> snapshot;  // opened by the first statement
-            detail::load_missing_list(session_, m, includes, parents, 1, snapshot);
-            if (snapshot) snapshot->commit();
-            return;
-        }
-        detail::read_again_if_stale(session_, [&] {  // load_edge first empties each relation
+        // A load that fails leaves what it was reading not loaded, so running it again reads
+        // what the first run did not finish.
+        detail::read_again_if_stale(session_, [&] {
+            if (missing_only) {
+                std::optional<typename B::transaction> snapshot;  // opened by the first statement
+                detail::load_missing_list(session_, m, includes, parents, 1, snapshot);
+                if (snapshot) snapshot->commit();
+                return;
+            }
             typename B::transaction snapshot(session_.conn);  // one snapshot for every edge
             detail::load_list(session_, m, includes, parents, 1);
             snapshot.commit();
