@@ -9,6 +9,7 @@
 #include <relate/detail/loading/aggregates.hpp>
 #include <relate/detail/loading/include_tree.hpp>
 #include <relate/detail/loading/keyed.hpp>
+#include <relate/detail/loading/room_per_key.hpp>
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/model/rows.hpp>
 #include <relate/detail/session.hpp>
@@ -253,21 +254,18 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
         }
         const int pivot_column = result_column(read, read.size(), first);  // after the target's columns
         const bool single = !r.many();
-        std::vector<char> taken(single ? index.keys.size() : 0);  // has_one: the first row wins
+        std::vector<char> taken(index.keys.size());  // a key's first row was read
         void* last_row = nullptr;   // has_many, belongs_to_many: the row appended last
         std::size_t appended = 0;  // and how many, copies included
-        std::optional<std::size_t> expected;  // rows a parent's relation makes room for at its first
+        room_per_key room(index.keys.size());
         run_keyed<B>(s, q, index.keys.keys(), [&](const typename B::statement& st) {
-            // A server's result is whole (SQLite's rows_known() is 0): each parent makes room for
-            // the rows a key has on average, rather than growing its vector row by row (W4 on
-            // PostgreSQL: 50,000 reallocations for 100,000 posts).
-            if (!expected) expected = (st.rows_known() + index.keys.size() - 1) / index.keys.size();
             const std::size_t slot = index.keys.find_in(st, owner_column);
             if (slot == key_index::none) return;
             std::size_t parent = index.first[slot];
+            const bool first_of_key = taken[slot] == 0;
+            taken[slot] = 1;
             if (single) {
-                if (taken[slot] != 0) return;
-                taken[slot] = 1;
+                if (!first_of_key) return;
                 const auto [created, row] = ops.new_node();
                 ops.point_at(relation_of(parent), created);  // held from here: a read that fails frees it
                 ops.release(created);
@@ -279,7 +277,8 @@ void load_edge(session<B>& s, const model_desc<B>& model, const include_node& no
                 return;
             }
             void* const relation = relation_of(parent);
-            last_row = ops.append(relation, *expected);
+            last_row = ops.append(relation, first_of_key ? room.at_first_row(st.rows_known()) : 0);
+            room.row_read();
             read_row(st, target, last_row, first, read);
             if (r.pivot != nullptr) read_row(st, *r.pivot, ops.last_pivot(relation), pivot_column);
             stamp_row(target, last_row, true);  // while the row is in cache; one row alone is restamped below
