@@ -25,10 +25,15 @@ public:
         return *found->second;
     }
 
+    /// A loop runs one statement over and over (finds by key, inserts): the last one found is
+    /// checked first, without hashing.
     template <class Make>
     Statement& find_static(const std::string& sql, Make&& make) {
+        if (&sql == last_sql_) return *last_;
         Statement*& slot = by_address_[&sql];
         if (slot == nullptr) slot = &find(sql, make);
+        last_sql_ = &sql;
+        last_ = slot;
         return *slot;
     }
 
@@ -41,6 +46,7 @@ public:
 
     /// Finalizes every statement (before the connection closes).
     void clear() noexcept {
+        last_sql_ = nullptr;
         by_address_.clear();
         by_text_.clear();
     }
@@ -49,6 +55,8 @@ public:
 private:
     std::unordered_map<std::string, std::unique_ptr<Statement>, sql_hash, std::equal_to<>> by_text_;
     std::unordered_map<const std::string*, Statement*> by_address_;  // into by_text_
+    const std::string* last_sql_ = nullptr;  // find_static's last SQL, and its statement
+    Statement* last_ = nullptr;
 };
 
 }  // namespace relate::detail
