@@ -11,7 +11,7 @@
 
 #include <relate/detail/loading/loader.hpp>
 #include <relate/detail/loading/query_state.hpp>
-#include <relate/detail/loading/read_again.hpp>
+#include <relate/detail/core/run_again.hpp>
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/model/rows.hpp>
 #include <relate/detail/schema/create_order.hpp>
@@ -278,7 +278,7 @@ private:
         const detail::relation_desc<B>& r = m.relations[relation];
         // One parent's relation is one statement (a morph_to may be one per type), a snapshot by
         // itself: on a server, where BEGIN and COMMIT are a round trip each, they are left out.
-        detail::read_again_if_stale(session_, [&] {  // a failed load leaves the relation not loaded
+        detail::run_again_if_stale(session_, [&] {  // a failed load leaves the relation not loaded
             std::optional<typename B::transaction> snapshot;
             if (!B::round_trip_per_statement || objects.size() > 1 || r.load_by_type != nullptr)
                 snapshot.emplace(session_.conn);
@@ -298,7 +298,7 @@ private:
         for (M& row : rows) parents.push_back(&row);
         // A load that fails leaves what it was reading not loaded, so running it again reads
         // what the first run did not finish.
-        detail::read_again_if_stale(session_, [&] {
+        detail::run_again_if_stale(session_, [&] {
             if (missing_only) {
                 std::optional<typename B::transaction> snapshot;  // opened by the first statement
                 detail::load_missing_list(session_, m, includes, parents, 1, snapshot);

@@ -9,7 +9,7 @@
 
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/loading/query_state.hpp>
-#include <relate/detail/loading/read_again.hpp>
+#include <relate/detail/core/run_again.hpp>
 #include <relate/detail/session.hpp>
 #include <relate/eager.hpp>
 #include <relate/exists.hpp>
@@ -71,7 +71,7 @@ public:
             detail::read_rows(*session_, m, state_, &rows);
             return rows;
         }
-        return detail::read_again_if_stale(*session_, [&] {
+        return detail::run_again_if_stale(*session_, [&] {
             // One read transaction: the rows and every relation come from one snapshot.
             std::vector<T> rows;
             typename B::transaction snapshot(session_->conn);

@@ -342,7 +342,7 @@ private:
             }
         }
         check_result();
-        if (planned_per_run_ && binary_ && !std::all_of(types_.begin(), types_.end(), reads_binary)) {
+        if (planned_per_run_ && binary_ && !every_column_binary()) {
             // A column's type changed to one relate reads as text since the statement was
             // described. Only a statement planned at each run gets here (the server refuses a
             // prepared one as stale), and those that return rows are reads: it runs again.
@@ -362,10 +362,15 @@ private:
             throw_error(conn_, failed.get(), sql_);
         }
         rows_ = PQntuples(result_.get());
-        // Read once: every cell's reading asks its column's type.
-        types_.resize(static_cast<std::size_t>(PQnfields(result_.get())));
-        for (std::size_t i = 0; i < types_.size(); ++i) types_[i] = PQftype(result_.get(), static_cast<int>(i));
+        read_types(result_.get());  // read once: every cell's reading asks its column's type
     }
+
+    /// The column types of a result, or of a prepared statement's description.
+    void read_types(const PGresult* result) {
+        types_.resize(static_cast<std::size_t>(PQnfields(result)));
+        for (std::size_t i = 0; i < types_.size(); ++i) types_[i] = PQftype(result, static_cast<int>(i));
+    }
+    [[nodiscard]] bool every_column_binary() const { return std::all_of(types_.begin(), types_.end(), reads_binary); }
 
     /// Prepares the statement under its name (the unnamed statement when it is planned at each run)
     /// and reads its result's column types: binary results when relate reads every one that way.
@@ -375,9 +380,8 @@ private:
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw_error(conn_, prepared.get(), sql_);
         const owned_result described(PQdescribePrepared(conn_, name));
         if (PQresultStatus(described.get()) != PGRES_COMMAND_OK) throw_error(conn_, described.get(), sql_);
-        const int columns = PQnfields(described.get());
-        binary_ = columns > 0;
-        for (int i = 0; i < columns; ++i) binary_ = binary_ && reads_binary(PQftype(described.get(), i));
+        read_types(described.get());
+        binary_ = !types_.empty() && every_column_binary();
     }
 
     void prepare_again() {

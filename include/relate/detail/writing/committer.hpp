@@ -6,6 +6,7 @@
 // is thrown.
 
 #include <relate/detail/core/pointer_set.hpp>
+#include <relate/detail/core/run_again.hpp>
 #include <relate/detail/loading/keyed.hpp>
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/session.hpp>
@@ -123,7 +124,11 @@ public:
 
         for (auto& b : batches) b.save_state();
         bool left_to_engine = false;
+        bool written_once = false;
         const auto write = [&] {
+            // Run again after a stale refusal (core/run_again.hpp): from the objects as they were.
+            if (std::exchange(written_once, true))
+                for (auto& b : batches) b.restore_state();
             std::optional<typename B::transaction> tx;
             if (enclosing == nullptr) tx.emplace(session_->conn, B::transaction_mode::immediate);
             for (const auto& b : batches) require_key_behaviour(*session_, b.model());
@@ -148,18 +153,9 @@ public:
             }
             if (tx) tx->commit();
         };
-        // A unit in a transaction of its own is written once more when the server refused one of
-        // its statements as prepared before a column's type changed (loading/read_again.hpp): the
-        // error rolled the unit back, and the connection prepares every statement again.
-        const bool own_transaction = enclosing == nullptr && !session_->conn.in_transaction();
         try {
-            try {
-                write();
-            } catch (const sql_error& e) {
-                if (!own_transaction || !B::refused_as_stale(e)) throw;
-                for (auto& b : batches) b.restore_state();
-                write();
-            }
+            // `enclosing` is open on this connection: a unit inside it is not run again.
+            run_again_if_stale(*session_, write);
         } catch (const sql_error& e) {
             for (auto& b : batches) b.restore_state();
             // SQLite refused a key relate left to it: check every key as before the writes (the
