@@ -80,7 +80,7 @@ struct include_node {
     std::vector<bool> select;           ///< the target columns to read; empty: every one
     std::vector<aggregate_spec> aggregates;  ///< of the target rows' relations
     include_list nested;
-    std::vector<pending_path> paths;  ///< to add to `nested` once resolved
+    std::vector<pending_path> paths{};  ///< to add to `nested` once resolved
 
     /// Takes the other node's constraints and nested includes (same relation).
     void merge_from(const include_node& other) {

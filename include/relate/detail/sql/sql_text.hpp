@@ -53,9 +53,11 @@ struct piece {
     kind what = kind::text;
     bool placeholder = true;
     int scope = 0;
-    std::string text;
-    std::string_view column;
-    sqlite::value value;
+    // {}: a piece names only the members it uses, and -Wmissing-field-initializers (-Wextra) asks
+    // that every member it leaves out have an initializer.
+    std::string text{};
+    std::string_view column{};
+    sqlite::value value{};
 };
 
 /// A piece of SQL: text, column references and bound values, in order.
@@ -128,7 +130,7 @@ inline fragment column_condition(std::string_view column, const char* op, std::o
 struct order_spec {
     std::string_view column;
     bool descending = false;
-    std::string_view table;  ///< a joined table's name, or empty for the statement's own table
+    std::string_view table{};  ///< a joined table's name, or empty for the statement's own table
 };
 
 /// `"table"."column" ASC, ...` for the terms; empty for none.
