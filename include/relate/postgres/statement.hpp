@@ -468,7 +468,7 @@ private:
         Oid type;
         int storage;  ///< storage_class(type)
     };
-    std::vector<column_kind> columns_;  ///< each result column's
+    std::vector<column_kind> columns_;  ///< each result column's type and storage class
     bool binary_ = false;     ///< whether results arrive in binary form (prepare())
     std::vector<parameter> parameters_;
     std::vector<const char*> values_;
