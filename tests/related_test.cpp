@@ -161,7 +161,7 @@ BACKENDS_TEST_CASE("connect, disconnect and set change the junction rows", "[rel
         db.related(unused, &Tag::posts).connect({3});
         CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 4});
     }
-    SECTION("the keys as any range: an array, a span, a set") {
+    SECTION("the keys as any range: an array, a span, a set, a built-in array") {
         const std::array<std::int64_t, 2> more{3, 4};
         db.related(notes, &Post::tags).connect(more);
         CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 3, 4});
@@ -172,6 +172,9 @@ BACKENDS_TEST_CASE("connect, disconnect and set change the junction rows", "[rel
             wanted.insert(t.id);
         db.related(notes, &Post::tags).set(wanted);
         CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 3});
+        const std::int64_t built_in[] = {4};
+        db.related(notes, &Post::tags).connect(built_in);
+        CHECK(tag_ids(db, 3) == std::vector<std::int64_t>{1, 2, 3, 4});
     }
     SECTION("links of a post that is gone are refused") {
         Post ghost{.id = 50, .title = "ghost"};

@@ -2,6 +2,7 @@
 // Column references and predicates for where(): col<&User::name>.like("A%") && col<&User::id> > 10.
 // Every value becomes a bound parameter; column names come from reflection and are quoted.
 
+#include <relate/detail/core/range.hpp>
 #include <relate/detail/model/column_io.hpp>
 #include <relate/detail/model/reflect.hpp>
 #include <relate/detail/sql/sql_text.hpp>
@@ -9,7 +10,6 @@
 
 #include <concepts>
 #include <initializer_list>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,8 +107,8 @@ public:
     }
 
     /// The column's value is one of values (an empty list matches nothing).
-    template <std::ranges::input_range R>
-        requires std::convertible_to<std::ranges::range_value_t<R>, value_type>
+    template <detail::input_range R>
+        requires std::convertible_to<detail::range_value_t<R>, value_type>
     predicate<model_type> in(const R& values) const {
         detail::fragment f;
         f.column(name).text(" IN (");

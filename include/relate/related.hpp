@@ -10,6 +10,7 @@
 #include <relate/detail/model/model_desc.hpp>
 #include <relate/detail/model/rows.hpp>
 #include <relate/detail/session.hpp>
+#include <relate/detail/core/range.hpp>
 #include <relate/detail/core/text.hpp>
 #include <relate/detail/writing/committer.hpp>
 #include <relate/error.hpp>
@@ -19,7 +20,6 @@
 
 #include <array>
 #include <initializer_list>
-#include <ranges>
 #include <utility>
 #include <vector>
 
@@ -36,7 +36,7 @@ class related {
         edge::kind == detail::relation_kind::has_one || edge::kind == detail::relation_kind::has_many;
 
     template <class Keys>
-    static constexpr bool key_range = std::convertible_to<std::ranges::range_reference_t<const Keys>, target_key>;
+    static constexpr bool key_range = std::convertible_to<detail::range_reference_t<const Keys>, target_key>;
 
     using pivot_type = typename edge::pivot;
     static constexpr bool has_pivot = !std::is_void_v<pivot_type>;
@@ -45,7 +45,7 @@ class related {
     /// A range of (target key, pivot values) pairs.
     template <class Links>
     static constexpr bool link_range =
-        has_pivot && requires(std::ranges::range_reference_t<const Links> link) {
+        has_pivot && requires(detail::range_reference_t<const Links> link) {
             { link.first } -> std::convertible_to<target_key>;
             { link.second } -> std::convertible_to<const pivot&>;
         };
@@ -187,7 +187,7 @@ public:
     /// belongs_to_many: links the rows with these keys; an existing link is left as it is. The
     /// keys: a braced list, or any range of them (a vector, an array, a span, a view). Through a
     /// pivot struct, each new link takes a default-constructed pivot's values.
-    template <std::ranges::input_range Keys>
+    template <detail::input_range Keys>
         requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
     void connect(const Keys& keys) {
         change_links(link_kind::connect, keys);
@@ -205,13 +205,13 @@ public:
         change_links(link_kind::connect, std::array{std::pair<target_key, const pivot&>{key, values}});
     }
     /// Through a pivot struct: connect for each (key, pivot values) pair.
-    template <std::ranges::input_range Links>
+    template <detail::input_range Links>
         requires link_range<Links>
     void connect(const Links& links) {
         change_links(link_kind::connect, links);
     }
     /// belongs_to_many: removes the links to these keys.
-    template <std::ranges::input_range Keys>
+    template <detail::input_range Keys>
         requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
     void disconnect(const Keys& keys) {
         change_links(link_kind::disconnect, keys);
@@ -222,7 +222,7 @@ public:
         change_links(link_kind::disconnect, keys);
     }
     /// belongs_to_many: replaces every link with links to these keys.
-    template <std::ranges::input_range Keys>
+    template <detail::input_range Keys>
         requires(edge::kind == detail::relation_kind::belongs_to_many && key_range<Keys>)
     void set(const Keys& keys) {
         change_links(link_kind::replace, keys);
@@ -233,7 +233,7 @@ public:
         change_links(link_kind::replace, keys);
     }
     /// Through a pivot struct: replaces every link with these (key, pivot values) pairs.
-    template <std::ranges::input_range Links>
+    template <detail::input_range Links>
         requires link_range<Links>
     void set(const Links& links) {
         change_links(link_kind::replace, links);
@@ -291,7 +291,7 @@ private:
         const bool with_values = has_pivot && what != link_kind::disconnect;
         const std::size_t stride = with_values ? 1 + r.pivot_values.size() : 1;
         std::vector<sqlite::value> values;
-        if constexpr (std::ranges::sized_range<const Links>) values.reserve(std::ranges::size(links) * stride);
+        if constexpr (detail::sized_range<const Links>) values.reserve(detail::size_of(links) * stride);
         for (const auto& link : links) {
             const pivot* given = nullptr;
             target_key key;
