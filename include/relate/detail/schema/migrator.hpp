@@ -25,10 +25,10 @@
 #include <functional>
 #include <limits>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -87,7 +87,7 @@ void refuse_open_transaction(typename B::connection& conn, std::string_view oper
 
 template <class B>
 void check_migration_list(const std::vector<migration>& migrations) {
-    std::set<std::string_view> names;
+    std::unordered_set<std::string_view> names;
     for (const auto& m : migrations) {
         if (m.name.empty()) throw schema_error("relate: a migration needs a name");
         if (!names.insert(m.name).second)
@@ -113,8 +113,8 @@ void check_migrations_to_apply(typename B::connection& conn, const std::vector<m
 
 /// The names relate_migrations lists; none when it does not exist yet.
 template <class B>
-std::set<std::string> applied_migrations(typename B::connection& conn) {
-    std::set<std::string> applied;
+std::unordered_set<std::string> applied_migrations(typename B::connection& conn) {
+    std::unordered_set<std::string> applied;
     if (!table_exists(conn, migrations_table)) return applied;
     for (auto& row : schema_rows(conn, detail::format("SELECT name FROM {}", sql_identifier(migrations_table))))
         applied.insert(std::move(row.front()));
@@ -125,7 +125,7 @@ std::set<std::string> applied_migrations(typename B::connection& conn) {
 template <class B>
 std::vector<std::string> migrate(session<B>& s, const std::vector<migration>& migrations) {
     check_migrations_to_apply<B>(s.conn, migrations, "migrate");
-    const std::set<std::string> applied = applied_migrations<B>(s.conn);
+    const std::unordered_set<std::string> applied = applied_migrations<B>(s.conn);
     std::vector<std::string> ran;
     for (const auto& m : migrations) {
         if (applied.contains(m.name)) continue;
@@ -147,7 +147,7 @@ std::vector<std::string> migrate(session<B>& s, const std::vector<migration>& mi
 template <class B>
 std::vector<migration_sql> pretend_migrate(session<B>& s, const std::vector<migration>& migrations) {
     check_migrations_to_apply<B>(s.conn, migrations, "pretend_migrate");
-    const std::set<std::string> applied = applied_migrations<B>(s.conn);
+    const std::unordered_set<std::string> applied = applied_migrations<B>(s.conn);
     std::vector<migration_sql> out;
     typename B::migration_transaction never_committed(s.conn);
     for (const auto& m : migrations) {
