@@ -311,13 +311,15 @@ private:
         }
     }
     [[nodiscard]] std::span<const std::byte> blob_of(int i, std::string_view raw) const {
-        if (type_of(i) == oid::bytea && binary_) return std::as_bytes(std::span(raw.data(), raw.size()));
-        const std::string_view text = text_of(i, raw);
-        if (type_of(i) != oid::bytea) return std::as_bytes(std::span(text.data(), text.size()));
-        blob_.clear();
+        if (type_of(i) != oid::bytea) {
+            const std::string_view text = text_of(i, raw);
+            return std::as_bytes(std::span(text.data(), text.size()));
+        }
+        if (binary_) return std::as_bytes(std::span(raw.data(), raw.size()));
+        blob_.clear();  // a text result's bytea: \x, then two hex digits a byte
         const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-        for (std::size_t k = 2; k + 1 < text.size(); k += 2)
-            blob_.push_back(static_cast<std::byte>(nibble(text[k]) * 16 + nibble(text[k + 1])));
+        for (std::size_t k = 2; k + 1 < raw.size(); k += 2)
+            blob_.push_back(static_cast<std::byte>(nibble(raw[k]) * 16 + nibble(raw[k + 1])));
         return blob_;
     }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The range concepts relate's signatures take (a list of keys or values: a vector, an array, a
 // span, a view), decided by begin() and end() as a range-for finds them. They stand in for
-// <ranges>, which alone cost every file that includes relate a tenth of its compile time (g++ 12).
+// <ranges>, which cost every file that includes relate 4% of the compiler's work (g++ 12, callgrind).
 
 #include <iterator>
 #include <utility>
